@@ -1,0 +1,65 @@
+"""Shared fixtures: the built site, hermetic snippet runs, free ports."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+
+from snippet_runner import REPO_ROOT, SnippetRun, run_snippet  # noqa: E402
+
+DOCS_DIR = REPO_ROOT / "docs"
+
+
+def in_ci() -> bool:
+    """Tell whether the tests run in CI, where no check may be skipped."""
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip locally, but fail in CI, where every service must be present."""
+    if in_ci():
+        pytest.fail(f"{reason} (CI must provide it: see .ci/run)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def site_dir(tmp_path_factory) -> Path:
+    """Build the site once per test process into a temporary folder."""
+    output = tmp_path_factory.mktemp("site")
+    completed = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict",
+         "--site-dir", str(output)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert completed.returncode == 0, (
+        "mkdocs build --strict failed:\n" + completed.stdout + completed.stderr
+    )
+    return output
+
+
+@pytest.fixture
+def snippet(tmp_path):
+    """Return a function that runs a snippet in this test's own folder."""
+
+    def run(relative_path: str, **kwargs) -> SnippetRun:
+        return run_snippet(REPO_ROOT / relative_path, tmp_path, **kwargs)
+
+    return run
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that is free right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

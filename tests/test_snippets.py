@@ -1,0 +1,58 @@
+"""Every snippet runs as a student would run it, with its output checked.
+
+Each `snippets/**/*.py` file runs as its own process in a temporary folder
+with a fresh SQLite tracking store. It must exit 0, print no warning outside
+the reviewed list, and, when a `.out` file sits beside it, print exactly
+that output (placeholders such as `<run_id>` stand for values that change).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from snippet_runner import (
+    REPO_ROOT,
+    SNIPPETS_DIR,
+    expected_output_pattern,
+    first_difference,
+    forbidden_warnings,
+    normalize_output,
+)
+
+SNIPPETS = sorted(SNIPPETS_DIR.rglob("*.py"))
+LEFTOVERS = ("mlruns", "mlartifacts", "mlflow.db")
+
+
+@pytest.mark.parametrize(
+    "path", SNIPPETS, ids=[str(p.relative_to(REPO_ROOT)) for p in SNIPPETS]
+)
+def test_snippet_runs_cleanly(path, snippet):
+    leftovers_before = {name for name in LEFTOVERS if (REPO_ROOT / name).exists()}
+    result = snippet(str(path.relative_to(REPO_ROOT)))
+
+    assert result.returncode == 0, result.describe()
+
+    problems = forbidden_warnings(result.stderr)
+    assert not problems, (
+        f"{path.relative_to(REPO_ROOT)} printed warnings outside "
+        "tests/allowed_warnings.py; use the non-deprecated API, or add a "
+        "reviewed entry if a third-party library raises it:\n"
+        + "\n".join(problems)
+    )
+
+    expected_file = path.with_suffix(".out")
+    if expected_file.exists():
+        expected = normalize_output(expected_file.read_text(encoding="utf-8"))
+        actual = normalize_output(result.stdout)
+        assert expected_output_pattern(expected).fullmatch(actual), (
+            f"{path.relative_to(REPO_ROOT)} output differs from "
+            f"{expected_file.relative_to(REPO_ROOT)} at "
+            f"{first_difference(expected, actual)}. Update the .out file "
+            "only if the new output is right for the pinned MLflow."
+        )
+
+    leftovers_after = {name for name in LEFTOVERS if (REPO_ROOT / name).exists()}
+    assert leftovers_after == leftovers_before, (
+        f"{path.relative_to(REPO_ROOT)} wrote {leftovers_after - leftovers_before} "
+        "into the repository; snippets must write only in their working folder"
+    )
