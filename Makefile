@@ -35,11 +35,11 @@ spell: $(BIN)/mkdocs
 
 ## typography: French typography check of the Markdown sources
 typography: $(BIN)/mkdocs
-	$(BIN)/python scripts/check_typography.py docs
+	$(BIN)/python scripts/check_typography.py docs README.fr.md
 
 ## test: every check: lint, French, strict build, snippets, browser tests
 test: lint spell typography
-	$(BIN)/python -m pytest -n 2
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 ## bench: build and page-weight benchmark, written to docs/a-propos/performance.md
 bench: $(BIN)/mkdocs

@@ -70,9 +70,11 @@ def prose_lines(text: str):
             continue
         fence = FENCE.match(line)
         if in_fence:
-            if fence and fence.group(1)[0] == in_fence[0] and len(
-                fence.group(1)
-            ) >= len(in_fence):
+            if (
+                fence
+                and fence.group(1)[0] == in_fence[0]
+                and len(fence.group(1)) >= len(in_fence)
+            ):
                 in_fence = None
             continue
         if fence:
@@ -83,7 +85,9 @@ def prose_lines(text: str):
         yield number, line
 
 
-def find_problems(path: Path, text: str) -> list[tuple[int, int, int, str, str]]:
+def find_problems(
+    path: Path, text: str
+) -> list[tuple[int, int, int, str, str]]:
     """Return (line, start, end, message, replacement) for each problem.
 
     `start` and `end` are 0-based offsets in the original line: `--fix`
@@ -105,22 +109,47 @@ def find_problems(path: Path, text: str) -> list[tuple[int, int, int, str, str]]
                     continue
                 wanted = NBSP if char == ":" else NARROW_NBSP
                 if before == " ":
-                    report(number, index - 1, index,
-                           f"ordinary space before '{char}'", wanted)
+                    report(
+                        number,
+                        index - 1,
+                        index,
+                        f"ordinary space before '{char}'",
+                        wanted,
+                    )
                 elif before and (before.isalnum() or before in "*)»’_."):
-                    report(number, index, index,
-                           f"no space before '{char}'", wanted)
+                    report(
+                        number,
+                        index,
+                        index,
+                        f"no space before '{char}'",
+                        wanted,
+                    )
             elif char == "«":
                 if after == " ":
-                    report(number, index + 1, index + 2,
-                           "ordinary space after '«'", NBSP)
+                    report(
+                        number,
+                        index + 1,
+                        index + 2,
+                        "ordinary space after '«'",
+                        NBSP,
+                    )
                 elif after and after not in NON_BREAKING:
-                    report(number, index + 1, index + 1,
-                           "no space after '«'", NBSP)
+                    report(
+                        number,
+                        index + 1,
+                        index + 1,
+                        "no space after '«'",
+                        NBSP,
+                    )
             elif char == "»":
                 if before == " ":
-                    report(number, index - 1, index,
-                           "ordinary space before '»'", NBSP)
+                    report(
+                        number,
+                        index - 1,
+                        index,
+                        "ordinary space before '»'",
+                        NBSP,
+                    )
                 elif before and before not in NON_BREAKING:
                     report(number, index, index, "no space before '»'", NBSP)
             elif char == "'" and before.isalpha() and after.isalpha():

@@ -105,7 +105,9 @@ def split_front_matter(path: Path, text: str) -> tuple[dict, list[str], int]:
     lines = text.split("\n")
     if not lines or lines[0] != "---":
         raise QuizFormatError(
-            path, 1, "front matter is missing",
+            path,
+            1,
+            "front matter is missing",
             "Start the page with `---`, the keys reponse, titre_court and "
             "resume, then `---`",
         )
@@ -113,20 +115,24 @@ def split_front_matter(path: Path, text: str) -> tuple[dict, list[str], int]:
         end = lines.index("---", 1)
     except ValueError:
         raise QuizFormatError(
-            path, 1, "front matter is not closed",
+            path,
+            1,
+            "front matter is not closed",
             "Add a line `---` after the last key",
         ) from None
     meta = yaml.safe_load("\n".join(lines[1:end])) or {}
     if not isinstance(meta, dict):
         raise QuizFormatError(
-            path, 2, "front matter is not a mapping",
+            path,
+            2,
+            "front matter is not a mapping",
             "Write one `key: value` pair per line",
         )
     return meta, lines[end + 1 :], end + 2
 
 
 def parse_question(path: Path, number: int) -> Question:
-    """Parse and validate one question page; raise QuizFormatError if broken."""
+    """Parse and validate one question page, or raise QuizFormatError."""
     text = path.read_text(encoding="utf-8")
     meta, body, first_line = split_front_matter(path, text)
 
@@ -136,25 +142,33 @@ def parse_question(path: Path, number: int) -> Question:
     missing = FRONT_MATTER_KEYS - meta.keys()
     if missing:
         raise QuizFormatError(
-            path, 1, f"front matter lacks {sorted(missing)}",
+            path,
+            1,
+            f"front matter lacks {sorted(missing)}",
             "Add each missing key to the front matter",
         )
     unknown = meta.keys() - FRONT_MATTER_KEYS
     if unknown:
         raise QuizFormatError(
-            path, 1, f"front matter has unknown keys {sorted(unknown)}",
+            path,
+            1,
+            f"front matter has unknown keys {sorted(unknown)}",
             f"Use only {sorted(FRONT_MATTER_KEYS)}",
         )
     answer = str(meta["reponse"]).strip()
     if answer not in LETTERS:
         raise QuizFormatError(
-            path, 1, f"reponse is {meta['reponse']!r}",
+            path,
+            1,
+            f"reponse is {meta['reponse']!r}",
             "Set reponse to one of a, b, c, d",
         )
     for key in ("titre_court", "resume"):
         if not isinstance(meta[key], str) or not meta[key].strip():
             raise QuizFormatError(
-                path, 1, f"{key} is empty",
+                path,
+                1,
+                f"{key} is empty",
                 f"Write the {key} as one line of text",
             )
 
@@ -177,24 +191,30 @@ def parse_question(path: Path, number: int) -> Question:
 
 def _parse_question_block(body: list[str], fail) -> tuple[str, dict[str, str]]:
     opening = [
-        i for i, line in enumerate(body)
+        i
+        for i, line in enumerate(body)
         if line.strip() == '<div class="question" markdown>'
     ]
     if len(opening) != 1:
         raise fail(
-            0, f"found {len(opening)} question blocks",
+            0,
+            f"found {len(opening)} question blocks",
             'Put the question in exactly one `<div class="question" '
-            'markdown>` … `</div>` block',
+            "markdown>` … `</div>` block",
         )
     start = opening[0]
     try:
         end = next(
-            i for i in range(start + 1, len(body))
+            i
+            for i in range(start + 1, len(body))
             if body[i].strip() == "</div>"
         )
     except StopIteration:
-        raise fail(start, "question block is not closed",
-                   "Close it with `</div>` alone on a line") from None
+        raise fail(
+            start,
+            "question block is not closed",
+            "Close it with `</div>` alone on a line",
+        ) from None
 
     stems = []
     options: dict[str, str] = {}
@@ -205,18 +225,28 @@ def _parse_question_block(body: list[str], fail) -> tuple[str, dict[str, str]]:
         elif match := OPTION_LINE.match(line):
             letter = match.group(1)
             if letter in options:
-                raise fail(i, f"option {letter}) appears twice",
-                           "Keep one line per option")
+                raise fail(
+                    i,
+                    f"option {letter}) appears twice",
+                    "Keep one line per option",
+                )
             options[letter] = match.group(2).strip()
         elif line:
-            raise fail(i, f"unexpected line in question block: {line!r}",
-                       "Keep only the bold question and the four options")
+            raise fail(
+                i,
+                f"unexpected line in question block: {line!r}",
+                "Keep only the bold question and the four options",
+            )
     if len(stems) != 1:
-        raise fail(start, f"found {len(stems)} bold question lines",
-                   "Write the question once, in bold, on one line")
+        raise fail(
+            start,
+            f"found {len(stems)} bold question lines",
+            "Write the question once, in bold, on one line",
+        )
     if tuple(options) != LETTERS:
         raise fail(
-            start, f"options are {list(options)}",
+            start,
+            f"options are {list(options)}",
             "List the four options a) to d) in the exam's order",
         )
     return stems[0], options
@@ -228,28 +258,37 @@ def _find_answer_block(body: list[str], fail) -> tuple[int, int]:
     ]
     if not headers:
         raise fail(
-            0, "answer block is missing",
+            0,
+            "answer block is missing",
             "Add the answer block: " + " / ".join(ANSWER_BLOCK_HEADER),
         )
     if len(headers) > 1:
-        raise fail(headers[1], "page has two answer blocks",
-                   "Keep one answer block per question page")
+        raise fail(
+            headers[1],
+            "page has two answer blocks",
+            "Keep one answer block per question page",
+        )
     start = headers[0]
     header = tuple(body[start : start + len(ANSWER_BLOCK_HEADER)])
     if header != ANSWER_BLOCK_HEADER:
         raise fail(
-            start, "answer block header differs from the contract",
+            start,
+            "answer block header differs from the contract",
             "Use exactly: " + " / ".join(ANSWER_BLOCK_HEADER),
         )
     content_start = start + len(ANSWER_BLOCK_HEADER)
     try:
         end = next(
-            i for i in range(content_start, len(body))
+            i
+            for i in range(content_start, len(body))
             if body[i] == ANSWER_BLOCK_END
         )
     except StopIteration:
-        raise fail(start, "answer block is not closed",
-                   "Close it with `///` alone on a line") from None
+        raise fail(
+            start,
+            "answer block is not closed",
+            "Close it with `///` alone on a line",
+        ) from None
     return content_start, end
 
 
@@ -261,8 +300,11 @@ def _check_answer_block(
 
     for lead_in in REQUIRED_LEAD_INS:
         if block.count(lead_in) != 1:
-            raise fail(start, f"answer block needs {lead_in} once",
-                       "Add the lead-in on its own line")
+            raise fail(
+                start,
+                f"answer block needs {lead_in} once",
+                "Add the lead-in on its own line",
+            )
 
     rebutted = []
     for offset, line in enumerate(block):
@@ -270,28 +312,38 @@ def _check_answer_block(
             letter = match.group(1)
             if letter == answer:
                 raise fail(
-                    start + offset, f"option {letter}) is the answer but is "
-                    "rebutted as wrong", "Rebut only the three wrong options",
+                    start + offset,
+                    f"option {letter}) is the answer but is rebutted as wrong",
+                    "Rebut only the three wrong options",
                 )
             if letter in rebutted:
-                raise fail(start + offset, f"option {letter}) is rebutted twice",
-                           "Keep one paragraph per wrong option")
+                raise fail(
+                    start + offset,
+                    f"option {letter}) is rebutted twice",
+                    "Keep one paragraph per wrong option",
+                )
             rebutted.append(letter)
     expected = [letter for letter in LETTERS if letter != answer]
     if sorted(rebutted) != expected:
         raise fail(
-            start, f"rebutted options are {sorted(rebutted)}, "
-            f"expected {expected}",
+            start,
+            f"rebutted options are {sorted(rebutted)}, expected {expected}",
             "Rebut each wrong option in a list item `- **x)** …`",
         )
 
     if not OFFICIAL_DOC_LINK.search(text):
-        raise fail(start, "answer block has no link to mlflow.org/docs",
-                   "Link the official MLflow documentation of the concept")
+        raise fail(
+            start,
+            "answer block has no link to mlflow.org/docs",
+            "Link the official MLflow documentation of the concept",
+        )
     linked = {int(n) for n in QUESTION_LINK.findall(text)} - {number}
     if not linked:
-        raise fail(start, "answer block links no related question",
-                   "Link at least one related question page, e.g. (q05.md)")
+        raise fail(
+            start,
+            "answer block links no related question",
+            "Link at least one related question page, e.g. (q05.md)",
+        )
     return tuple(rebutted)
 
 

@@ -20,10 +20,13 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS_DIR = REPO_ROOT / "snippets"
 
 # Python's warning format: "path:line: Category: message".
-WARNING_LINE = re.compile(r"^(?P<path>\S.*?):(?P<line>\d+): (?P<category>\w+): (?P<message>.*)$")
+WARNING_LINE = re.compile(
+    r"^(?P<path>\S.*?):(?P<line>\d+): (?P<category>\w+): (?P<message>.*)$"
+)
 # MLflow's log format: "2026/12/04 20:05:13 WARNING mlflow.x: message".
 MLFLOW_LOG_LINE = re.compile(
-    r"^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d (?P<level>[A-Z]+) (?P<logger>[\w.]+): (?P<message>.*)$"
+    r"^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d "
+    r"(?P<level>[A-Z]+) (?P<logger>[\w.]+): (?P<message>.*)$"
 )
 
 # Placeholders allowed in a `.out` file for values that change at each run.
@@ -31,7 +34,9 @@ PLACEHOLDERS = {
     "<run_id>": r"[0-9a-f]{32}",
     "<model_id>": r"m-[0-9a-f]{32}",
     "<experiment_id>": r"\d+",
-    "<horodatage>": r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?(?:[+-]\d\d:\d\d)?",
+    "<horodatage>": (
+        r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?(?:[+-]\d\d:\d\d)?"
+    ),
     "<chemin>": r"\S+",
     "<port>": r"\d+",
     "<commit>": r"[0-9a-f]{40}",
@@ -56,8 +61,10 @@ class SnippetRun:
         )
 
 
-def snippet_env(workdir: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
-    """Build the environment of a snippet run: its own store, all warnings on."""
+def snippet_env(
+    workdir: Path, extra: dict[str, str] | None = None
+) -> dict[str, str]:
+    """Build a snippet's environment: its own store, every warning shown."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -148,16 +155,16 @@ def normalize_output(text: str) -> str:
 
 
 def first_difference(expected: str, actual: str) -> str:
-    """Describe the first line where the output departs from the `.out` file."""
+    """Describe the first line where the output departs from `.out`."""
     expected_lines = expected.splitlines()
     actual_lines = actual.splitlines()
-    for number, (want, got) in enumerate(
-        zip(expected_lines, actual_lines), start=1
-    ):
+    pairs = zip(expected_lines, actual_lines, strict=False)
+    for number, (want, got) in enumerate(pairs, start=1):
         if not expected_output_pattern(want).fullmatch(got):
             return f"line {number}: expected {want!r}, got {got!r}"
+    shorter = min(len(expected_lines), len(actual_lines))
+    longer = expected_lines if len(expected_lines) > shorter else actual_lines
     return (
         f"expected {len(expected_lines)} lines, got {len(actual_lines)}; "
-        f"first extra or missing line: "
-        f"{(expected_lines + actual_lines)[min(len(expected_lines), len(actual_lines))]!r}"
+        f"first extra or missing line: {longer[shorter]!r}"
     )

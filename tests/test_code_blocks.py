@@ -17,7 +17,6 @@ from pathlib import Path
 
 import yaml
 from bs4 import BeautifulSoup
-
 from conftest import DOCS_DIR, REPO_ROOT
 from snippet_runner import SNIPPETS_DIR
 
@@ -148,7 +147,7 @@ def test_every_snippet_file_is_included_by_a_page():
 def test_every_included_file_is_reached_by_a_test():
     test_sources = "\n".join(
         path.read_text(encoding="utf-8")
-        for path in sorted((REPO_ROOT / "tests").rglob("test_*.py"))
+        for path in sorted((REPO_ROOT / "tests").rglob("*.py"))
     )
     for path, pages in sorted(included_files().items()):
         relative = path.relative_to(REPO_ROOT)

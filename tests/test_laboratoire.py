@@ -6,7 +6,6 @@ import os
 import subprocess
 
 from bs4 import BeautifulSoup
-
 from conftest import REPO_ROOT
 from snippet_runner import SNIPPETS_DIR, forbidden_warnings
 
@@ -32,8 +31,7 @@ def test_run_commands_work_from_a_checkout(tmp_path):
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert (tmp_path / "mlflow.db").exists(), (
-        "snippets/laboratoire.sh must use MLflow's default store, "
-        "./mlflow.db"
+        "snippets/laboratoire.sh must use MLflow's default store, ./mlflow.db"
     )
     assert completed.stdout.rstrip().endswith("1 exécution(s)")
     assert not forbidden_warnings(completed.stderr)
@@ -46,5 +44,7 @@ def test_catalogue_lists_every_snippet(site_dir):
     text = BeautifulSoup(html, "html.parser").get_text()
     for path in sorted(SNIPPETS_DIR.rglob("*.py")):
         relative = path.relative_to(REPO_ROOT).as_posix()
-        assert relative in text, f"docs/laboratoire.md does not list {relative}"
+        assert relative in text, (
+            f"docs/laboratoire.md does not list {relative}"
+        )
         assert f"python {relative}" in text

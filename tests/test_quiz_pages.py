@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import DOCS_DIR, REPO_ROOT
 from quiz import (
     LETTERS,
@@ -127,9 +126,9 @@ def letter_in_answer_block(html: str) -> str:
 
 def test_answer_blocks_agree_with_front_matter(site_dir):
     for question in QUESTIONS:
-        html = (site_dir / "partie-1" / question.slug / "index.html").read_text(
-            encoding="utf-8"
-        )
+        html = (
+            site_dir / "partie-1" / question.slug / "index.html"
+        ).read_text(encoding="utf-8")
         assert letter_in_answer_block(html) == question.answer, (
             f"{question.slug}: the built answer block disagrees with "
             f"{question.path}"
@@ -157,12 +156,13 @@ def test_printable_key_agrees(site_dir):
     for question, row in zip(QUESTIONS, rows, strict=True):
         cells = [td.get_text(" ", strip=True) for td in row.select("td")]
         assert cells[0] == str(question.number)
-        assert cells[1] == f"{question.answer})", (
+        assert cells[1] == question.short_title
+        assert cells[2] == f"{question.answer})", (
             f"printable key row {question.number} disagrees with "
             f"{question.path}"
         )
         summary = re.sub(r"[`*]", "", question.summary)
-        assert normalize_spaces(cells[2]) == normalize_spaces(summary), (
+        assert normalize_spaces(cells[3]) == normalize_spaces(summary), (
             f"printable key row {question.number} must show the resume of "
             f"{question.path}"
         )
@@ -242,8 +242,15 @@ def test_build_fails_on_malformed_page(tmp_path):
         encoding="utf-8",
     )
     completed = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d",
-         str(tmp_path / "out")],
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "-d",
+            str(tmp_path / "out"),
+        ],
         cwd=copy,
         capture_output=True,
         text=True,

@@ -10,7 +10,6 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-
 from conftest import DOCS_DIR, REPO_ROOT
 
 PUBLISHED_URLS = REPO_ROOT / "tests" / "published-urls.txt"
@@ -114,9 +113,11 @@ def test_pages_load_nothing_from_other_hosts(site_dir):
         ):
             for element in soup.find_all(tag):
                 value = element.get(attribute)
-                if tag == "link" and "stylesheet" not in element.get(
-                    "rel", []
-                ) and "preconnect" not in element.get("rel", []):
+                if (
+                    tag == "link"
+                    and "stylesheet" not in element.get("rel", [])
+                    and "preconnect" not in element.get("rel", [])
+                ):
                     continue
                 if value and urlparse(value).netloc:
                     problems.append(
@@ -172,7 +173,9 @@ def test_abbreviations_explained_on_every_page(site_dir):
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
         article = soup.find("article")
         if article and "MLOps" in article.get_text():
-            assert article.find("abbr", title=re.compile("^Machine Learning")), (
+            assert article.find(
+                "abbr", title=re.compile("^Machine Learning")
+            ), (
                 f"{page.relative_to(site_dir)} shows MLOps without its "
                 "abbreviation; is includes/abbreviations.md auto-appended?"
             )

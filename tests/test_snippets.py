@@ -9,7 +9,6 @@ that output (placeholders such as `<run_id>` stand for values that change).
 from __future__ import annotations
 
 import pytest
-
 from snippet_runner import (
     REPO_ROOT,
     SNIPPETS_DIR,
@@ -27,7 +26,9 @@ LEFTOVERS = ("mlruns", "mlartifacts", "mlflow.db")
     "path", SNIPPETS, ids=[str(p.relative_to(REPO_ROOT)) for p in SNIPPETS]
 )
 def test_snippet_runs_cleanly(path, snippet):
-    leftovers_before = {name for name in LEFTOVERS if (REPO_ROOT / name).exists()}
+    leftovers_before = {
+        name for name in LEFTOVERS if (REPO_ROOT / name).exists()
+    }
     result = snippet(str(path.relative_to(REPO_ROOT)))
 
     assert result.returncode == 0, result.describe()
@@ -51,8 +52,11 @@ def test_snippet_runs_cleanly(path, snippet):
             "only if the new output is right for the pinned MLflow."
         )
 
-    leftovers_after = {name for name in LEFTOVERS if (REPO_ROOT / name).exists()}
+    leftovers_after = {
+        name for name in LEFTOVERS if (REPO_ROOT / name).exists()
+    }
     assert leftovers_after == leftovers_before, (
-        f"{path.relative_to(REPO_ROOT)} wrote {leftovers_after - leftovers_before} "
-        "into the repository; snippets must write only in their working folder"
+        f"{path.relative_to(REPO_ROOT)} wrote "
+        f"{sorted(leftovers_after - leftovers_before)} into the repository; "
+        "snippets must write only in their working folder"
     )

@@ -28,7 +28,7 @@ from mkdocs.exceptions import PluginError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from quiz import (  # noqa: E402
+from quiz import (
     ANSWER_BLOCK_HEADER,
     Question,
     QuizFormatError,
@@ -80,10 +80,14 @@ def _answer_grid() -> str:
 
 
 def _printable_key() -> str:
-    rows = ["| N° | Réponse | Justification |", "|---:|:---:|---|"]
+    rows = [
+        "| N° | Thème | Réponse | Justification |",
+        "|---:|---|:---:|---|",
+    ]
     for question in _questions:
         rows.append(
             f"| [{question.number}]({question.slug}.md#reponse) "
+            f"| {question.short_title} "
             f"| **{question.answer})** | {question.summary} |"
         )
     return "\n".join(rows)
@@ -117,7 +121,9 @@ def _insert_answer_line(markdown: str, question: Question) -> str:
             f"{question.path}: the answer block header changed after "
             "validation. Rebuild; if this persists, check other plugins"
         )
-    return markdown.replace(header, header + "\n" + answer_line(question) + "\n")
+    return markdown.replace(
+        header, header + "\n" + answer_line(question) + "\n"
+    )
 
 
 def on_page_markdown(markdown, page, config, files):

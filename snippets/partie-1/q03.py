@@ -36,28 +36,36 @@ model_dir = Path(
         model_info.model_uri, dst_path="modele"
     )
 )
-print("Fichiers du modèle :")
+print("Fichiers du modèle :")
 for path in sorted(model_dir.iterdir()):
-    print("  ", path.name)
+    print(f"  {path.name}")
 
-# MLmodel liste les saveurs : les façons de recharger ce même modèle.
+# MLmodel déclare les saveurs : les façons de recharger ce même modèle.
 mlmodel = yaml.safe_load((model_dir / "MLmodel").read_text())
 pyfunc_flavor = mlmodel["flavors"]["python_function"]
 sklearn_flavor = mlmodel["flavors"]["sklearn"]
-print("Saveurs :", ", ".join(mlmodel["flavors"]))
-print("  python_function, loader_module :", pyfunc_flavor["loader_module"])
-print("  sklearn, serialization_format :", sklearn_flavor["serialization_format"])
+print("Saveurs déclarées dans MLmodel :", ", ".join(mlmodel["flavors"]))
+print(
+    "  python_function : loader_module =",
+    pyfunc_flavor["loader_module"] + ", model_path =",
+    pyfunc_flavor["model_path"],
+)
+print(
+    "  sklearn : serialization_format =",
+    sklearn_flavor["serialization_format"] + ", sklearn_version =",
+    sklearn_flavor["sklearn_version"],
+)
 # --8<-- [end:mlmodel]
 
 # --8<-- [start:pyfunc]
-# Chargement générique : aucun import de scikit-learn n’est nécessaire ici.
+# Chargement générique : ce code n’importe pas scikit-learn.
 loaded = mlflow.pyfunc.load_model(model_info.model_uri)
 nouveaux = pd.DataFrame({"surface": [70.0, 100.0], "pieces": [3.0, 4.0]})
 predictions = loaded.predict(nouveaux)
-print("Objet chargé :", type(loaded).__name__)
-print("Prédictions pyfunc :", np.round(predictions, 1))
+print("Objet chargé :", type(loaded).__name__)
+print("Prédictions par pyfunc :", np.round(predictions, 1))
 print(
-    "Identiques au modèle natif :",
+    "Identiques à celles du modèle natif :",
     np.array_equal(predictions, model.predict(nouveaux)),
 )
 # --8<-- [end:pyfunc]

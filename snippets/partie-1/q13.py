@@ -1,8 +1,7 @@
-"""Question 13 : les versions de modèle gardent l’historique et permettent
-de revenir en arrière.
+"""Question 13 : versions de modèle, historique et retour arrière.
 
 On enregistre deux versions d’un même modèle, on promeut la seconde avec
-l’alias « champion », puis on revient à la première en déplaçant l’alias.
+l’alias « champion », puis on revient à la première en déplaçant l’alias.
 L’application charge toujours `models:/prix_maisons@champion` et n’a
 jamais besoin de changer de code.
 """
@@ -18,7 +17,7 @@ rng = np.random.default_rng(42)
 
 
 def ventes(hausse: float) -> tuple[pd.DataFrame, pd.Series]:
-    """Simule 200 ventes ; `hausse` multiplie tous les prix (en k€)."""
+    """Simule 200 ventes, dont `hausse` multiplie tous les prix (en k€)."""
     X = pd.DataFrame(
         {
             "surface": rng.uniform(30.0, 150.0, 200),
@@ -41,7 +40,7 @@ for annee, hausse in [(2024, 1.0), (2025, 1.1)]:
             input_example=X.head(2),
             registered_model_name=NOM,
         )
-    print(f"Version {info.registered_model_version} : données {annee}")
+    print(f"Version {info.registered_model_version} : données {annee}")
 # --8<-- [end:versions]
 
 # --8<-- [start:promotion]
@@ -50,7 +49,7 @@ for version in (1, 2):
     client.set_model_version_tag(NOM, version, "validation_status", "approved")
 client.set_registered_model_alias(NOM, "champion", 2)
 
-# Côté application : une seule adresse, qui suit l’alias.
+# Côté application : une seule adresse, qui suit l’alias.
 maison = pd.DataFrame({"surface": [70.0], "pieces": [3.0]})
 
 
@@ -58,14 +57,14 @@ def predire_avec_champion() -> None:
     champion = client.get_model_version_by_alias(NOM, "champion")
     modele = mlflow.pyfunc.load_model(f"models:/{NOM}@champion")
     prix = modele.predict(maison)[0]
-    print(f"champion → version {champion.version} : {prix:.0f} k€")
+    print(f"champion → version {champion.version} : {prix:.0f} k€")
 
 
 predire_avec_champion()
 # --8<-- [end:promotion]
 
 # --8<-- [start:retour]
-# Incident en production : on marque la version 2 et on remet l’alias
+# Incident en production : on marque la version 2 et on remet l’alias
 # sur la version 1. L’adresse chargée par l’application ne change pas.
 client.set_model_version_tag(NOM, 2, "validation_status", "rejected")
 client.set_registered_model_alias(NOM, "champion", 1)
@@ -73,7 +72,7 @@ predire_avec_champion()
 # --8<-- [end:retour]
 
 # --8<-- [start:historique]
-# Historique : chaque version renvoie à l’exécution qui l’a produite.
+# Historique : chaque version renvoie à l’exécution qui l’a produite.
 alias = client.get_registered_model(NOM).aliases
 for version in client.search_model_versions(
     f"name = '{NOM}'", order_by=["version_number ASC"]
