@@ -315,6 +315,8 @@ SCROLL_TO_END = """
 async () => {
   for (let step = 0; step < 200; step++) {
     const waiting = document.querySelector("pre.mermaid");
+    const closed = waiting && waiting.closest("details:not([open])");
+    if (closed) { closed.open = true; }
     if (waiting) { waiting.scrollIntoView({ block: "center" }); }
     else { window.scrollTo(0, document.body.scrollHeight); }
     await new Promise((resolve) => setTimeout(resolve, 150));

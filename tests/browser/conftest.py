@@ -59,9 +59,10 @@ DIAGRAM_BLOCK = re.compile(r'<pre class="mermaid">')
 
 RENDER_TIMEOUT_MS = 60_000
 
-# Scroll each waiting block into view, as a reader would, until Material
-# has replaced every `pre.mermaid` with a rendered `div.mermaid`.
-# Returns how many blocks are still waiting when the time runs out.
+# Bring each waiting block into view, as a reader would (opening the closed
+# blocks around it, such as a quiz answer), until Material has replaced every
+# `pre.mermaid` with a rendered `div.mermaid`. Returns how many blocks are
+# still waiting when the time runs out.
 SCROLL_THROUGH_DIAGRAMS = """
 async (timeout) => {
   const deadline = performance.now() + timeout;
@@ -70,7 +71,12 @@ async (timeout) => {
     if (performance.now() > deadline) {
       return waiting().length;
     }
-    waiting()[0].scrollIntoView({ block: "center" });
+    const block = waiting()[0];
+    for (let details = block.closest("details:not([open])"); details;
+         details = details.parentElement.closest("details:not([open])")) {
+      details.open = true;
+    }
+    block.scrollIntoView({ block: "center" });
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return 0;

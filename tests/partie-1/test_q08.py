@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import mlflow
 import pandas as pd
 import pytest
@@ -68,3 +70,20 @@ def test_missing_column_rejected(tracking):
     loaded = mlflow.pyfunc.load_model(info.model_uri)
     with pytest.raises(MlflowException, match=r"missing inputs \['pieces'\]"):
         loaded.predict(X[["surface"]])
+
+
+def test_int32_columns_accepted_for_double(tracking):
+    model = LinearRegression().fit(X, Y)
+    info = log(model, signature=infer_signature(X, model.predict(X)))
+    loaded = mlflow.pyfunc.load_model(info.model_uri)
+    small_ints = pd.DataFrame({"surface": [50, 80], "pieces": [2, 3]})
+    predictions = loaded.predict(small_ints.astype("int32"))
+    assert len(predictions) == 2
+
+
+def test_no_signature_key_in_mlmodel(tracking):
+    info = log(LinearRegression().fit(X, Y))
+    model_dir = Path(mlflow.artifacts.download_artifacts(info.model_uri))
+    mlmodel = (model_dir / "MLmodel").read_text(encoding="utf-8")
+    assert "flavors:" in mlmodel
+    assert "signature:" not in mlmodel

@@ -9,29 +9,17 @@ calls.
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
-
 import pytest
-import requests
 from conftest import free_port
 from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
+from mlflow_server import rest_get, rest_post, start_server, stop_server
 from snippet_runner import REPO_ROOT, SnippetRun, run_snippet
 
 SNIPPET = "snippets/partie-1/q10.py"
 EXPERIMENT = "q10-comparaison"
 RANKING = ["metrics.accuracy DESC", "metrics.f1 DESC"]
 EXPECTED_ORDER = ["foret-10-10", "foret-50-5", "foret-10-5", "foret-10-2"]
-# Seconds. The server can take tens of seconds to answer /health on a busy
-# machine, so the limit is generous.
-SERVER_START_TIMEOUT = 180
 
 
 @pytest.fixture(scope="module")
@@ -125,100 +113,53 @@ def test_second_launch_prints_same_table(q10_run):
     )
 
 
-@contextmanager
-def tracking_server(workdir: Path) -> Iterator[str]:
-    """Start `mlflow server` on 127.0.0.1 with SQLite; yield its URL."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    log_path = workdir / "server.log"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MLFLOW_")}
-    command = [
-        sys.executable, "-m", "mlflow", "server",
-        "--host", "127.0.0.1",
-        "--port", str(port),
-        "--workers", "1",
-        "--backend-store-uri", f"sqlite:///{workdir / 'server.db'}",
-        "--artifacts-destination", str(workdir / "artifacts"),
-    ]  # fmt: skip
-    with log_path.open("w", encoding="utf-8") as log:
-        process = subprocess.Popen(
-            command,
-            cwd=workdir,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            wait_for_health(url, process, log_path)
-            yield url
-        finally:
-            stop_server(process)
-
-
-def wait_for_health(url: str, process: subprocess.Popen, log: Path) -> None:
-    """Poll /health until it returns 200; fail with the server log if not."""
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(
-                f"mlflow server exited with code {process.returncode} before "
-                f"answering /health:\n{log.read_text(encoding='utf-8')}"
-            )
-        try:
-            if requests.get(f"{url}/health", timeout=5).status_code == 200:
-                return
-        except (requests.ConnectionError, requests.Timeout):
-            # Not listening yet, or still loading: poll again.
-            pass
-        time.sleep(0.5)
-    pytest.fail(
-        f"mlflow server did not answer /health within {SERVER_START_TIMEOUT} "
-        f"s:\n{log.read_text(encoding='utf-8')}"
-    )
-
-
-def stop_server(process: subprocess.Popen) -> None:
-    """Stop the server we started: SIGTERM, then SIGKILL to its own group."""
-    process.terminate()
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=30)
-
-
 @pytest.mark.server
 def test_server_search_returns_same_ranking(tmp_path, q10_run):
-    with tracking_server(tmp_path) as url:
+    port = free_port()
+    server = start_server(
+        [
+            "mlflow", "server",
+            "--host", "127.0.0.1",
+            "--port", str(port),
+            "--workers", "1",
+            "--backend-store-uri", f"sqlite:///{tmp_path / 'server.db'}",
+            "--artifacts-destination", str(tmp_path / "artifacts"),
+        ],
+        cwd=tmp_path,
+        port=port,
+    )  # fmt: skip
+    try:
         remote = run_snippet(
             REPO_ROOT / SNIPPET,
             tmp_path,
-            extra_env={"MLFLOW_TRACKING_URI": url},
+            extra_env={"MLFLOW_TRACKING_URI": server.url},
         )
-        assert remote.returncode == 0, remote.describe()
+        assert remote.returncode == 0, (
+            f"{remote.describe()}\n--- server log ---\n{server.log()}"
+        )
 
-        experiment = requests.get(
-            f"{url}/ajax-api/2.0/mlflow/experiments/get-by-name",
-            params={"experiment_name": EXPERIMENT},
-            timeout=30,
+        experiment = rest_get(
+            server,
+            "/ajax-api/2.0/mlflow/experiments/get-by-name",
+            experiment_name=EXPERIMENT,
         )
-        assert experiment.status_code == 200, experiment.text
-        experiment_id = experiment.json()["experiment"]["experiment_id"]
+        experiment_id = experiment["experiment"]["experiment_id"]
 
         # The same request body the web UI sends to rank its runs table.
-        response = requests.post(
-            f"{url}/ajax-api/2.0/mlflow/runs/search",
-            json={"experiment_ids": [experiment_id], "order_by": RANKING},
-            timeout=30,
+        response = rest_post(
+            server,
+            "/ajax-api/2.0/mlflow/runs/search",
+            {"experiment_ids": [experiment_id], "order_by": RANKING},
         )
+    finally:
+        stop_server(server)
 
-    assert response.status_code == 200, response.text
-    names = [run["info"]["run_name"] for run in response.json()["runs"]]
+    names = [run["info"]["run_name"] for run in response["runs"]]
     assert names == EXPECTED_ORDER, (
         f"the server's runs/search ranked {names}, the page shows "
         f"{EXPECTED_ORDER}"
     )
+
     # Against a server, MLflow also prints each run's link in the web UI.
     ui_links = [
         line
