@@ -5,12 +5,12 @@
  *
  * - a block that scrolls sideways (a wide table, a wide diagram) takes
  *   keyboard focus, so that it can be scrolled without a mouse (rule
- *   scrollable-region-focusable); whether it scrolls depends on the screen
- *   width, so this runs again when the window is resized;
+ *   scrollable-region-focusable). Whether it scrolls depends on the screen
+ *   width, so this runs again when the window is resized.
  * - the button bar of each code block is a `<nav>`, hence a landmark, and a
  *   page with several code blocks has several landmarks with the same name
- *   (rule landmark-unique); each gets its own name (ARIA allows no other
- *   role on `<nav>`).
+ *   (rule landmark-unique). Each gets its own name, because ARIA allows no
+ *   other role on `<nav>`.
  *
  * Material's `document$` emits once per page, including pages reached
  * through instant navigation.
@@ -46,8 +46,8 @@
     labelCodeToolbars();
   }
 
-  // Material mounts tables and code blocks while handling `document$`;
-  // wait for the next frame so that they exist.
+  // Material mounts tables and code blocks while it handles `document$`, so
+  // wait for the next frame, when they exist.
   document$.subscribe(function () {
     requestAnimationFrame(update);
   });

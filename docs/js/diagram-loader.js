@@ -17,8 +17,8 @@
  * through instant navigation, and it stays in `window.mermaid` after the
  * real Mermaid has loaded, so that every diagram goes through it.
  *
- * After rendering, a diagram is never shrunk below 75 % of its natural size
- * (Mermaid's 16 px text stays at 12 px or more on a phone); a wider diagram
+ * After rendering, a diagram is never shrunk below 75 % of its natural size,
+ * so Mermaid's 16 px text stays at 12 px or more on a phone. A wider diagram
  * scrolls sideways in its block instead (see stylesheets/extra.css).
  */
 (function () {
@@ -29,7 +29,7 @@
     return;  // the real Mermaid or the stand-in is already installed
   }
 
-  // mermaid.min.js sits beside this script (see scripts/hooks/mermaid_loader.py)
+  // mermaid.min.js sits beside this script (scripts/hooks/mermaid_loader.py).
   var source = new URL("mermaid.min.js", document.currentScript.src).href;
 
   // Start rendering when a diagram is less than half a screen away: far
@@ -74,7 +74,7 @@
   }
 
   // Material calls render(id, text) for each block it mounts, right after
-  // giving the block back its `mermaid` class: find that block by its text.
+  // giving the block back its `mermaid` class. Find that block by its text.
   function findBlock(text) {
     var blocks = document.querySelectorAll("pre.mermaid");
     for (var i = 0; i < blocks.length; i++) {

@@ -27,7 +27,7 @@ ACCENTED_WORDS = [
 
 TAG = re.compile(r"<[^>]+>")
 SPACE = re.compile(r"\s+")
-SHORTEST_CHECKED_TEXT = 40
+MIN_CHECKED_LENGTH = 40
 ELEMENT_ID = re.compile(r"\bid: *([\w-]+)|#([\w-]+)")
 
 
@@ -82,7 +82,7 @@ def test_search_index_leaves_out_excluded_blocks(site_dir):
             continue
         for paragraph in block.find_all(["p", "li", "td"]):
             text = squeeze(paragraph.get_text())
-            if len(text) < SHORTEST_CHECKED_TEXT:
+            if len(text) < MIN_CHECKED_LENGTH:
                 continue
             # The same words may be indexed on another page, where they
             # are not excluded: only this page's entries count.

@@ -15,23 +15,19 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import mlflow
 import pandas as pd
 import pytest
 from conftest import free_port, skip_or_fail
-from snippet_runner import REPO_ROOT
+from mlflow_server import start_server, stop_server
+from snippet_runner import REPO_ROOT, forbidden_warnings
 
 SNIPPET = "snippets/partie-1/q15.py"
 SCRIPT = "snippets/partie-1/q15.sh"
 NAME = "prix_maisons"
 HOUSE = pd.DataFrame({"surface": [70.0], "pieces": [3.0]})  # as in q15.sh
-# In seconds. Generous, because start-up took up to 35 s on a busy machine.
-SERVER_START_TIMEOUT = 180
 
 
 def signal_group(process: subprocess.Popen, signal_number: int) -> None:
@@ -45,7 +41,7 @@ def stop_group(process: subprocess.Popen) -> None:
     """Stop a process started in its own session, with its children.
 
     The group is signalled even when its leader has exited, so that a child
-    left behind (a uvicorn worker, a model server) is stopped too.
+    left behind (the model server that q15.sh starts) is stopped too.
     """
     signal_group(process, signal.SIGTERM)
     try:
@@ -53,27 +49,6 @@ def stop_group(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         signal_group(process, signal.SIGKILL)
         process.wait(timeout=30)
-
-
-def wait_until_healthy(
-    url: str, process: subprocess.Popen, log_path: Path
-) -> None:
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(
-                f"mlflow server exited with {process.returncode} before "
-                f"answering /health; see {log_path}"
-            )
-        try:
-            with urllib.request.urlopen(f"{url}/health", timeout=5):
-                return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(1)
-    pytest.fail(
-        f"mlflow server at {url} did not answer /health within "
-        f"{SERVER_START_TIMEOUT} s; see {log_path}"
-    )
 
 
 def json_documents(text: str) -> list:
@@ -94,13 +69,10 @@ def json_documents(text: str) -> list:
 def tracking_server(tmp_path):
     """Start a tracking server that proxies artifacts, and yield its URL."""
     port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    log_path = tmp_path / "server.log"
-    log = open(log_path, "w")
-    process = subprocess.Popen(
+    server_dir = tmp_path / "serveur"
+    server_dir.mkdir()
+    server = start_server(
         [
-            sys.executable,
-            "-m",
             "mlflow",
             "server",
             "--host",
@@ -110,21 +82,17 @@ def tracking_server(tmp_path):
             "--workers",
             "1",
             "--backend-store-uri",
-            f"sqlite:///{tmp_path / 'server.db'}",
+            f"sqlite:///{server_dir / 'server.db'}",
             "--artifacts-destination",
-            str(tmp_path / "artefacts"),
+            str(server_dir / "artefacts"),
         ],
-        cwd=tmp_path,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
+        server_dir,
+        port,
     )
     try:
-        wait_until_healthy(url, process, log_path)
-        yield url
+        yield server.url
     finally:
-        stop_group(process)
-        log.close()
+        stop_server(server)
 
 
 @pytest.mark.server
@@ -138,6 +106,11 @@ def test_other_systems_reach_champion(
         SNIPPET, extra_env={"MLFLOW_TRACKING_URI": tracking_server}
     )
     assert published.returncode == 0, published.describe()
+    problems = forbidden_warnings(published.stderr)
+    assert not problems, (
+        f"{SNIPPET} printed warnings against the server:\n"
+        + "\n".join(problems)
+    )
     assert f"models:/{NAME}@champion → version 1" in published.stdout, (
         f"{SNIPPET} should publish version 1 with the alias champion on "
         f"the server; stdout was:\n{published.stdout}"

@@ -260,7 +260,7 @@ def test_backend_variable_is_read_by_server():
 def test_topology_diagram_matches_manifests():
     page = PAGE.read_text(encoding="utf-8")
     topology = re.search(
-        r"```mermaid\n(flowchart TB.*?)```", page, re.S
+        r"```mermaid\n(flowchart LR\n    equipe.*?)```", page, re.S
     ).group(1)
     documents = manifest_documents() + list(
         yaml.safe_load_all(AUTOSCALING.read_text(encoding="utf-8"))

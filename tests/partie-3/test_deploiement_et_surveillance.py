@@ -5,7 +5,7 @@
 - `deploiement_et_surveillance_service.sh` serves `@champion` with
   `mlflow models serve --env-manager local` on 127.0.0.1, and
   `deploiement_et_surveillance_requete.sh` sends the page's JSON body with
-  curl; the answer must be the one the page shows.
+  curl. The response must equal the one printed on the page.
 - `deploiement_et_surveillance_derive.py` measures drift (PSI, KS) and
   decides whether to retrain.
 - `deploiement_et_surveillance_ci.yml` must pass actionlint.
@@ -41,7 +41,7 @@ DRIFT_SNIPPET = "snippets/partie-3/deploiement_et_surveillance_derive.py"
 SERVE_SCRIPT = SNIPPETS / "deploiement_et_surveillance_service.sh"
 REQUEST_SCRIPT = SNIPPETS / "deploiement_et_surveillance_requete.sh"
 REQUEST_BODY = SNIPPETS / "deploiement_et_surveillance_requete.json"
-RESPONSE_SHOWN = SNIPPETS / "deploiement_et_surveillance_requete.out"
+PAGE_RESPONSE = SNIPPETS / "deploiement_et_surveillance_requete.out"
 WORKFLOW = SNIPPETS / "deploiement_et_surveillance_ci.yml"
 MODEL_NAME = "detection-fraude"
 
@@ -237,20 +237,20 @@ def test_service_answers_page_request(registry, monkeypatch):
     monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
     server = ModelServer(uri, workdir)
     try:
-        answer = server.query()
+        response = server.query()
     finally:
         server.stop()
 
-    shown = json.loads(RESPONSE_SHOWN.read_text())
-    assert np.allclose(answer["predictions"], shown["predictions"]), (
-        f"the service answered {answer}, but the page shows {shown}; "
-        f"update {RESPONSE_SHOWN.name} if the new answer is right"
+    printed = json.loads(PAGE_RESPONSE.read_text())
+    assert np.allclose(response["predictions"], printed["predictions"]), (
+        f"the service returned {response}, but the page prints {printed}; "
+        f"update {PAGE_RESPONSE.name} if the new response is right"
     )
     champion = local_predictions(f"models:/{MODEL_NAME}@champion")
-    assert np.allclose(answer["predictions"], champion), (
+    assert np.allclose(response["predictions"], champion), (
         f"{SERVE_SCRIPT.name} should serve the champion's predictions"
     )
-    probabilities = np.asarray(answer["predictions"])
+    probabilities = np.asarray(response["predictions"])
     assert probabilities[0, 1] < 0.5 < probabilities[1, 1], (
         f"{REQUEST_BODY.name}: the first transaction should look normal and "
         f"the second fraudulent, got {probabilities[:, 1]}"
@@ -325,7 +325,10 @@ def test_psi_handles_values_outside_reference_range():
     reference = np.linspace(0.0, 1.0, 1000)
     current = np.full(500, 5.0)
     psi = drift.population_stability_index(reference, current)
-    assert np.isfinite(psi) and psi > drift.PSI_ALERT, (
+    assert np.isfinite(psi), (
+        f"{DRIFT_SNIPPET}: the PSI must stay finite when a class is empty"
+    )
+    assert psi > drift.PSI_ALERT, (
         f"{DRIFT_SNIPPET}: values beyond the reference range must count, "
         f"got PSI {psi}"
     )

@@ -209,11 +209,13 @@ def databases():
         skip_or_fail(
             f"PostgreSQL at {POSTGRES_URI_VARIABLE} does not answer: {error}"
         )
+
     suffix = uuid.uuid4().hex[:12]
     names = {"tracking": f"mlflow_p3_{suffix}", "auth": f"auth_p3_{suffix}"}
     with admin.cursor() as cursor:
         for name in names.values():
             cursor.execute(f'CREATE DATABASE "{name}"')
+
     parts = urlsplit(base_uri)
     # SQLAlchemy 2.1 maps a bare postgresql:// to psycopg 3, which the
     # project does not install, so the server gets the psycopg2 driver.

@@ -22,7 +22,7 @@ from snippet_runner import REPO_ROOT, run_snippet
 SNIPPET = "snippets/partie-3/pipeline_de_donnees.py"
 DAY = "2026-03-01"
 
-# Every row the page says must be rejected, with its exact reason.
+# The rows the page lists as rejected, in arrival order, with their reasons.
 EXPECTED_QUARANTINE = [
     ("T-0100", "identifiant en conflit"),
     ("T-0204", "montant non numérique"),
@@ -197,6 +197,7 @@ def test_quality_report_logged_to_mlflow(script_run):
     experiment = client.get_experiment_by_name("donnees-transactions")
     runs = client.search_runs([experiment.experiment_id])
     assert len(runs) == 2, f"{SNIPPET}: each run should log one MLflow run"
+
     run = runs[0]
     assert run.data.tags["qualite.decision"] == "publie", (
         f"{SNIPPET}: the batch should pass the quality gate"
@@ -207,6 +208,7 @@ def test_quality_report_logged_to_mlflow(script_run):
     assert run.data.params["colonnes_inattendues"] == "debug", (
         f"{SNIPPET}: the run should log the unexpected column as a param"
     )
+
     report_path = client.download_artifacts(
         run.info.run_id, "qualite/rapport.json", str(workdir / "r")
     )
@@ -215,6 +217,7 @@ def test_quality_report_logged_to_mlflow(script_run):
     assert report["raisons"]["identifiant en conflit"] == 2, (
         f"{SNIPPET}: the logged report should count 2 conflicting rows"
     )
+
     quarantine = pd.read_csv(
         client.download_artifacts(
             run.info.run_id, "qualite/quarantaine.csv", str(workdir / "q")
