@@ -299,6 +299,7 @@ class PageWeight:
     load_requests: int = 0
     scrolled_bytes: int = 0
     uncompressed_bytes: int = 0
+    mermaid_at_load: bool = False
 
 
 def site_pages(site_dir: Path) -> list[tuple[str, int]]:
@@ -350,6 +351,9 @@ def measure_weights(base_url: str, site_dir: Path) -> list[PageWeight]:
             weight = PageWeight(path, diagrams)
             weight.load_requests = len(finished)
             weight.load_bytes = transferred(finished)
+            weight.mermaid_at_load = any(
+                request.url.endswith("/mermaid.min.js") for request in finished
+            )
             page.evaluate(SCROLL_TO_END)
             page.wait_for_load_state("networkidle")
             weight.scrolled_bytes = transferred(finished)
@@ -397,6 +401,11 @@ class LighthouseResult:
     byte_weight: int
     failed_audits: dict[str, list[str]]
     """Per category other than performance, the audits that cost points."""
+    top_script: str
+    """The script with the longest main-thread time."""
+    top_script_ms: float
+    benchmark_index: float
+    """Lighthouse's measure of this machine's CPU speed."""
 
 
 def run_lighthouse(url: str, preset: str, report: Path) -> LighthouseResult:
@@ -420,6 +429,12 @@ def run_lighthouse(url: str, preset: str, report: Path) -> LighthouseResult:
     )
     data = json.loads(report.read_text(encoding="utf-8"))
     audits = data["audits"]
+    scripts = [
+        item
+        for item in audits["bootup-time"].get("details", {}).get("items", [])
+        if item.get("url", "").endswith(".js")
+    ]
+    top_script = max(scripts, key=lambda item: item["total"], default={})
     return LighthouseResult(
         scores={
             name: round(data["categories"][name]["score"] * 100)
@@ -441,6 +456,9 @@ def run_lighthouse(url: str, preset: str, report: Path) -> LighthouseResult:
             ]
             for name in CATEGORIES[1:]
         },
+        top_script=top_script.get("url", "").rsplit("/", 1)[-1] or "?",
+        top_script_ms=top_script.get("total", 0.0),
+        benchmark_index=data["environment"]["benchmarkIndex"],
     )
 
 
@@ -561,7 +579,7 @@ def write_report(
     reference: dict[str, LighthouseResult],
     runs: int,
 ) -> str:
-    by_path = {weight.path: weight for weight in weights}
+    """Return the Markdown of the report page, in French."""
     lines = [
         "# Performances du site",
         "",
@@ -571,6 +589,25 @@ def write_report(
         f"{NBSP}: les objectifs non atteints sont signalés, sans faire "
         "échouer quoi que ce soit.",
         "",
+    ]
+    benchmark_index = statistics.median(
+        result.benchmark_index for result in lighthouse.values()
+    )
+    lines += machine_section(started, host, loads, benchmark_index)
+    lines += build_section(builds)
+    lines += weight_section(weights, page_types)
+    lines += lighthouse_section(page_types, lighthouse, reference, runs)
+    lines += targets_section(weights, page_types, lighthouse)
+    return "\n".join(lines) + "\n"
+
+
+def machine_section(
+    started: dt.datetime,
+    host: dict[str, str],
+    loads: tuple[str, str],
+    benchmark_index: float,
+) -> list[str]:
+    return [
         "## Machine et conditions",
         "",
         f"- Date{NBSP}: {started:%Y-%m-%d %H:%M} (UTC).",
@@ -581,6 +618,9 @@ def write_report(
         f"{NBSP}: {loads[0]}{NNBSP}; à la fin{NBSP}: {loads[1]}. La machine "
         f"est partagée{NBSP}: une charge supérieure au nombre de cœurs "
         "ralentit toutes les mesures.",
+        "- Indice de vitesse du processeur mesuré par Lighthouse "
+        f"(`benchmarkIndex`, médiane){NBSP}: {benchmark_index:.0f}. "
+        "Lighthouse s’en sert pour simuler le téléphone du profil mobile.",
         f"- Logiciels{NBSP}: Python {host['python']}, Node "
         f"{host['node']}, {host['chromium']}, Lighthouse "
         f"{host['lighthouse']}.",
@@ -588,6 +628,13 @@ def write_report(
         "gzip, comme le fait GitHub Pages. Le navigateur ne peut joindre "
         "aucun autre hôte.",
         "",
+    ]
+
+
+def build_section(builds: BuildTimes) -> list[str]:
+    site = ", ".join(seconds(value) for value in builds.site)
+    plain = ", ".join(seconds(value) for value in builds.plain)
+    return [
         "## Temps de construction",
         "",
         f"Médiane de {len(builds.site)}{NBSP}constructions complètes, "
@@ -600,50 +647,77 @@ def write_report(
         "",
         "| Construction | Médiane | Mesures |",
         "|---|---:|---|",
-        f"| Site (`mkdocs build --strict`) | "
-        f"{seconds(statistics.median(builds.site))} | "
-        + ", ".join(seconds(value) for value in builds.site)
-        + " |",
-        f"| Material seul | {seconds(statistics.median(builds.plain))} | "
-        + ", ".join(seconds(value) for value in builds.plain)
-        + " |",
+        "| Site (`mkdocs build --strict`) "
+        f"| {seconds(statistics.median(builds.site))} | {site} |",
+        "| Material seul "
+        f"| {seconds(statistics.median(builds.plain))} | {plain} |",
         "",
         f"Rapport site / Material seul{NBSP}: **{ratio_text(builds.ratio)}**.",
         "",
+    ]
+
+
+def weight_section(
+    weights: list[PageWeight], page_types: list[PageType]
+) -> list[str]:
+    by_path = {weight.path: weight for weight in weights}
+    lines = [
         "## Octets transférés par type de page",
         "",
         "Mesure dans Chromium, cache vide, fenêtre de téléphone "
         f"de 412 pixels CSS sur 823{NBSP}: au chargement (jusqu’au repos "
-        "du réseau), puis après "
-        "avoir fait défiler la page jusqu’en bas, ce qui dessine les "
-        "diagrammes. « Non compressé » additionne la taille des fichiers "
-        "servis.",
+        "du réseau), puis après avoir fait défiler la page jusqu’en bas, "
+        f"ce qui dessine les diagrammes. «{NBSP}Non compressé{NBSP}» "
+        "additionne la taille des fichiers servis.",
         "",
-        "| Type de page | Page | Requêtes | Au chargement | Après défilement "
-        "| Non compressé |",
-        "|---|---|---:|---:|---:|---:|",
+        "| Type de page | Page | Requêtes | Mermaid au chargement "
+        "| Au chargement | Après défilement | Non compressé |",
+        "|---|---|---:|---|---:|---:|---:|",
     ]
     for page_type in page_types:
         weight = by_path[page_type.path]
         lines.append(
             f"| {page_type.name} | `/{page_type.path}` ({page_type.note}) "
-            f"| {weight.load_requests} | {kib(weight.load_bytes)} "
-            f"| {kib(weight.scrolled_bytes)} "
+            f"| {weight.load_requests} "
+            f"| {'oui' if weight.mermaid_at_load else 'non'} "
+            f"| {kib(weight.load_bytes)} | {kib(weight.scrolled_bytes)} "
             f"| {kib(weight.uncompressed_bytes)} |"
         )
-    heavy = [
-        weight
-        for weight in weights
-        if not weight.diagrams and weight.scrolled_bytes > WEIGHT_TARGET
-    ]
     without_diagram = [weight for weight in weights if not weight.diagrams]
     heaviest = max(without_diagram, key=lambda weight: weight.scrolled_bytes)
+    with_diagram = [weight for weight in weights if weight.diagrams]
+    eager = [
+        f"`/{weight.path}`"
+        for weight in with_diagram
+        if weight.mermaid_at_load
+    ]
     lines += [
         "",
         f"Sur les {len(without_diagram)}{NBSP}pages sans diagramme, la plus "
         f"lourde est `/{heaviest.path}` avec {kib(heaviest.scrolled_bytes)} "
         "transférés après défilement.",
         "",
+        f"Sur les {len(with_diagram)}{NBSP}pages avec diagrammes, "
+        + (
+            f"{len(eager)} chargent Mermaid dès l’ouverture, parce qu’un "
+            "diagramme y est à moins d’un écran et demi du haut de la page"
+            f"{NBSP}: {', '.join(eager)}."
+            if eager
+            else "aucune ne charge Mermaid avant que le lecteur approche "
+            "d’un diagramme."
+        ),
+        "",
+    ]
+    return lines
+
+
+def lighthouse_section(
+    page_types: list[PageType],
+    lighthouse: dict[tuple[str, str], LighthouseResult],
+    reference: dict[str, LighthouseResult],
+    runs: int,
+) -> list[str]:
+    lines = [
         "## Scores Lighthouse",
         "",
         f"Médiane de {runs}{NBSP}passage(s) par page et par profil (le "
@@ -660,16 +734,16 @@ def write_report(
             result = lighthouse[(page_type.path, preset)]
             lines.append(lighthouse_row(page_type.name, preset, result))
     for preset, result in reference.items():
-        lines.append(
-            lighthouse_row(
-                f"Référence{NBSP}: Material seul, Mermaid d’emblée",
-                preset,
-                result,
-            )
-        )
-    lines += ["", "## Objectifs", ""]
-    lines += targets_section(page_types, lighthouse, heavy)
-    return "\n".join(lines) + "\n"
+        name = f"Référence{NBSP}: Material seul, Mermaid d’emblée"
+        lines.append(lighthouse_row(name, preset, result))
+    if reference:
+        lines += [
+            "",
+            "La référence est la même page construite par Material seul, "
+            "qui charge Mermaid sur toute page, dès l’ouverture.",
+        ]
+    lines.append("")
+    return lines
 
 
 def lighthouse_row(name: str, preset: str, result: LighthouseResult) -> str:
@@ -685,11 +759,14 @@ def lighthouse_row(name: str, preset: str, result: LighthouseResult) -> str:
 
 
 def targets_section(
+    weights: list[PageWeight],
     page_types: list[PageType],
     lighthouse: dict[tuple[str, str], LighthouseResult],
-    heavy: list[PageWeight],
 ) -> list[str]:
+    by_path = {weight.path: weight for weight in weights}
     lines = [
+        "## Objectifs",
+        "",
         "Objectifs fixés au site"
         f"{NBSP}: performance mobile d’au moins 95 sur toute page, "
         "diagrammes compris, 100 en accessibilité, bonnes pratiques et SEO, "
@@ -702,10 +779,9 @@ def targets_section(
             result = lighthouse[(page_type.path, preset)]
             if preset == "mobile" and result.scores["performance"] < 95:
                 missed.append(
-                    f"- {page_type.name} (`/{page_type.path}`), mobile"
-                    f"{NBSP}: performance {result.scores['performance']}"
-                    f" (TBT {milliseconds(result.metrics['TBT'])}, LCP "
-                    f"{milliseconds(result.metrics['LCP'])})."
+                    performance_miss(
+                        page_type, result, by_path[page_type.path]
+                    )
                 )
             for name in CATEGORIES[1:]:
                 if result.scores[name] < 100:
@@ -718,11 +794,12 @@ def targets_section(
                         f"{result.scores[name]} (audits en échec{NBSP}: "
                         f"{audits})."
                     )
-    for weight in heavy:
-        missed.append(
-            f"- `/{weight.path}`{NBSP}: {kib(weight.scrolled_bytes)} "
-            f"transférés, au-delà de 300{NBSP}Kio."
-        )
+    for weight in weights:
+        if not weight.diagrams and weight.scrolled_bytes > WEIGHT_TARGET:
+            missed.append(
+                f"- `/{weight.path}`{NBSP}: {kib(weight.scrolled_bytes)} "
+                f"transférés, au-delà de 300{NBSP}Kio."
+            )
     if missed:
         lines.append(
             "Objectifs non atteints lors de cette mesure" + NBSP + ":"
@@ -732,6 +809,28 @@ def targets_section(
     else:
         lines.append("Tous les objectifs sont atteints lors de cette mesure.")
     return lines
+
+
+def performance_miss(
+    page_type: PageType, result: LighthouseResult, weight: PageWeight
+) -> str:
+    """Describe a mobile performance score under 95 and what costs most."""
+    line = (
+        f"- {page_type.name} (`/{page_type.path}`), mobile{NBSP}: "
+        f"performance {result.scores['performance']} (TBT "
+        f"{milliseconds(result.metrics['TBT'])}, LCP "
+        f"{milliseconds(result.metrics['LCP'])}). Script le plus coûteux "
+        f"pour le processeur{NBSP}: `{result.top_script}` "
+        f"({milliseconds(result.top_script_ms)} simulées)."
+    )
+    if weight.mermaid_at_load:
+        line += (
+            " Mermaid est chargé dès l’ouverture, parce qu’un diagramme "
+            "se trouve à moins d’un écran et demi du haut de la page"
+            f"{NBSP}: seul un diagramme dessiné à la construction du site "
+            "éviterait ce coût."
+        )
+    return line
 
 
 # --- Main --------------------------------------------------------------------

@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -81,3 +82,27 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+@contextmanager
+def snippet_store(tmp_path_factory, relative_path: str):
+    """Run a snippet once, then point MLflow at the SQLite store it wrote.
+
+    Yields the `SnippetRun` and an `MlflowClient` on that store; the
+    environment variable is restored afterwards.
+    """
+    from mlflow import get_tracking_uri
+    from mlflow.tracking import MlflowClient
+
+    workdir = tmp_path_factory.mktemp(Path(relative_path).stem)
+    result = run_snippet(REPO_ROOT / relative_path, workdir)
+    assert result.returncode == 0, result.describe()
+
+    uri = f"sqlite:///{workdir / 'mlflow.db'}"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MLFLOW_TRACKING_URI", uri)
+        assert get_tracking_uri() == uri, (
+            "another test left a global tracking URI set with "
+            "mlflow.set_tracking_uri; reset it in that test's teardown"
+        )
+        yield result, MlflowClient(tracking_uri=uri, registry_uri=uri)

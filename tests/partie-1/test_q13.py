@@ -10,8 +10,7 @@ from __future__ import annotations
 import mlflow
 import pandas as pd
 import pytest
-from mlflow import MlflowClient
-from snippet_runner import REPO_ROOT, run_snippet
+from conftest import snippet_store
 
 SNIPPET = "snippets/partie-1/q13.py"
 NAME = "prix_maisons"
@@ -21,18 +20,8 @@ HOUSE = pd.DataFrame({"surface": [70.0], "pieces": [3.0]})
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
     """Run the snippet once and point MLflow at the store it wrote."""
-    workdir = tmp_path_factory.mktemp("q13")
-    result = run_snippet(REPO_ROOT / SNIPPET, workdir)
-    assert result.returncode == 0, result.describe()
-
-    uri = f"sqlite:///{workdir / 'mlflow.db'}"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("MLFLOW_TRACKING_URI", uri)
-        assert mlflow.get_tracking_uri() == uri, (
-            "another test left a global tracking URI set with "
-            "mlflow.set_tracking_uri; reset it in that test's teardown"
-        )
-        yield result, MlflowClient(tracking_uri=uri, registry_uri=uri)
+    with snippet_store(tmp_path_factory, str(SNIPPET)) as (result, client):
+        yield result, client
 
 
 def predict(model_uri: str) -> float:
