@@ -850,6 +850,12 @@ def main() -> int:
         default=3,
         help="Lighthouse runs per page and profile (default: 3)",
     )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=REPORT,
+        help=f"report file (default: {REPORT.relative_to(REPO_ROOT)})",
+    )
     arguments = parser.parse_args()
 
     if not LIGHTHOUSE.exists():
@@ -909,8 +915,8 @@ def main() -> int:
                     ]
                     reference[preset] = median_result(runs)
 
-    REPORT.parent.mkdir(exist_ok=True)
-    REPORT.write_text(
+    arguments.output.parent.mkdir(parents=True, exist_ok=True)
+    arguments.output.write_text(
         write_report(
             started=started,
             host=machine(),
@@ -924,7 +930,7 @@ def main() -> int:
         ),
         encoding="utf-8",
     )
-    print(f"Report written to {REPORT.relative_to(REPO_ROOT)}")
+    print(f"Report written to {arguments.output}")
     return 0
 
 

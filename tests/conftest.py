@@ -21,6 +21,9 @@ DOCS_DIR = REPO_ROOT / "docs"
 
 
 def pytest_configure(config):
+    # MLflow's usage telemetry would try to reach another host from tests
+    # that call MLflow in-process.
+    os.environ["MLFLOW_DISABLE_TELEMETRY"] = "true"
     # Tests that call MLflow in-process turn warnings into errors
     # (pyproject.toml), except the reviewed third-party ones.
     for allowed in ALLOWED_WARNINGS:

@@ -80,6 +80,8 @@ def snippet_env(
             "PYTHONIOENCODING": "utf-8",
             "MPLBACKEND": "Agg",
             "GIT_PYTHON_REFRESH": "quiet",
+            # MLflow's usage telemetry would try to reach another host.
+            "MLFLOW_DISABLE_TELEMETRY": "true",
         }
     )
     env.update(extra or {})

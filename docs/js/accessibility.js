@@ -35,21 +35,24 @@
   function labelCodeToolbars() {
     var toolbars = document.querySelectorAll("nav.md-code__nav");
     for (var i = 0; i < toolbars.length; i++) {
-      toolbars[i].setAttribute(
-        "aria-label", "Actions du bloc de code " + (i + 1)
-      );
+      var label = "Actions du bloc de code " + (i + 1);
+      if (toolbars[i].getAttribute("aria-label") !== label) {
+        toolbars[i].setAttribute("aria-label", label);
+      }
     }
   }
 
-  function update() {
-    updateScrollableBlocks();
+  // Material adds the code toolbars while it mounts the page, and again
+  // after instant navigation: name them as soon as they appear.
+  new MutationObserver(function () {
     labelCodeToolbars();
-  }
+  }).observe(document.body, { childList: true, subtree: true });
 
-  // Material mounts tables and code blocks while it handles `document$`, so
-  // wait for the next frame, when they exist.
+  // Measure the tables in the frame after Material has mounted them: the
+  // browser lays the page out for that frame anyway.
   document$.subscribe(function () {
-    requestAnimationFrame(update);
+    labelCodeToolbars();
+    requestAnimationFrame(updateScrollableBlocks);
   });
 
   var resizeTimer = null;

@@ -132,8 +132,8 @@ with mlflow.start_run(run_name="optuna-hgb") as parent:
         direction="maximize",
         # Graine fixe : la même suite d’essais à chaque exécution.
         sampler=optuna.samplers.TPESampler(seed=SEED, n_startup_trials=5),
-        # Élague un essai dont le score à un palier est sous la médiane
-        # des essais précédents au même palier.
+        # Élague un essai dont le meilleur score jusqu’ici est sous la
+        # médiane des essais précédents au même palier.
         pruner=optuna.pruners.MedianPruner(n_startup_trials=5),
     )
     # Un seul thread par essai : sur un petit jeu, la synchronisation entre

@@ -1,16 +1,16 @@
-"""Partie 3, question 2 : le modèle de coûts de la plateforme.
+"""Partie 3, question 2 : le modèle de coûts de la plateforme.
 
 Le script part d’hypothèses de prix et d’usage explicites, chacune avec sa
-date et sa source, et calcule :
+date et sa source, et calcule :
 
 - le coût mensuel d’un serveur à 8 GPU H100 selon qu’on le loue à la
-  demande, en spot, avec un engagement d’un an, ou qu’on l’achète ;
-- le seuil d’utilisation au-delà duquel acheter revient moins cher que louer ;
+  demande, en spot, avec un engagement d’un an, ou qu’on l’achète ;
+- le seuil d’utilisation au-delà duquel acheter revient moins cher que louer ;
 - le budget mensuel de trois variantes de la plateforme.
 
 Il affiche le résumé montré sur la page. Les tableaux et le graphique de la
 page viennent de `infrastructure_et_couts_publication.py`, qui importe ce
-module : changer une hypothèse ici change la page ou fait échouer les tests.
+module : changer une hypothèse ici change la page ou fait échouer les tests.
 """
 
 from dataclasses import dataclass
@@ -83,7 +83,7 @@ PRIX = {
     "puissance_gpu": Hypothese(
         5.6,
         "kW",
-        "Puissance des 8 GPU à leur TDP de 700 W (H100 SXM) ; "
+        "Puissance des 8 GPU à leur TDP de 700 W (H100 SXM) ; "
         "processeurs, mémoire et réseau non comptés",
         "non datée",
         "gpu.blog",
@@ -157,7 +157,7 @@ PRIX = {
     ),
 }
 
-# Hypothèses d’usage : un scénario de référence, choisi par l’auteur pour
+# Hypothèses d’usage : un scénario de référence, choisi par l’auteur pour
 # une équipe de taille moyenne. Remplacez-les par vos propres mesures.
 USAGE = {
     "heures_gpu": Hypothese(
@@ -303,7 +303,7 @@ def chiffre(cle: str) -> float:
 class OptionGpu:
     """Une façon de disposer d’un serveur à 8 GPU H100, au coût linéaire.
 
-    `fixe_mensuel` est dû même quand le serveur ne calcule pas ;
+    `fixe_mensuel` est dû même quand le serveur ne calcule pas ;
     `cout_horaire` s’ajoute pour chaque heure de calcul effective.
     """
 
@@ -312,6 +312,7 @@ class OptionGpu:
     cout_horaire: float
 
     def cout_mensuel(self, heures: float) -> float:
+        """Calcule le coût du mois pour `heures` heures de calcul."""
         return self.fixe_mensuel + self.cout_horaire * heures
 
 
@@ -319,7 +320,7 @@ def options_gpu(frais_exploitation: float = 0.0) -> list[OptionGpu]:
     """Construit les cinq options à partir des hypothèses.
 
     `frais_exploitation` ($/mois) ajoute à l’achat les coûts que le modèle
-    ne chiffre pas : salle, réseau, personnel, financement.
+    ne chiffre pas : salle, réseau, personnel, financement.
     """
     demande = chiffre("gpu_demande")
     energie = (
@@ -368,7 +369,7 @@ def seuil_rentabilite(option: OptionGpu, reference: OptionGpu) -> float | None:
     """
     if option.fixe_mensuel < reference.fixe_mensuel:
         raise ValueError(
-            f"{option.nom} a un coût fixe plus faible que {reference.nom} : "
+            f"{option.nom} a un coût fixe plus faible que {reference.nom} : "
             "inversez les deux options"
         )
     ecart_a_vide = option.cout_mensuel(0) - reference.cout_mensuel(0)
@@ -379,7 +380,7 @@ def seuil_rentabilite(option: OptionGpu, reference: OptionGpu) -> float | None:
         return None
     if ecart_a_vide <= 0:
         return 0.0
-    # Les deux coûts sont des droites : elles se croisent une seule fois.
+    # Les deux coûts sont des droites : elles se croisent une seule fois.
     return HEURES_PAR_MOIS * ecart_a_vide / (ecart_a_vide - ecart_plein)
 
 
@@ -396,7 +397,7 @@ def budget_scenario() -> dict[str, dict[str, float]]:
 
     # Sans autoscaling, on garde allumés les nœuds du pic.
     cpu_fixe = chiffre("noeuds_cpu_pic") * HEURES_PAR_MOIS * cpu
-    # Avec autoscaling : un socle engagé sur un an, les rafales à la demande.
+    # Avec autoscaling : un socle engagé sur un an, les rafales à la demande.
     cpu_ajuste = (
         chiffre("noeuds_cpu_permanents")
         * HEURES_PAR_MOIS
@@ -437,22 +438,26 @@ def budget_scenario() -> dict[str, dict[str, float]]:
 # --8<-- [end:scenario]
 
 
-# Mise en forme française : espace fine insécable entre les milliers,
+# Mise en forme française : espace fine insécable entre les milliers,
 # virgule décimale, espace insécable avant l’unité.
 def nombre(valeur: float, decimales: int = 0) -> str:
+    """Écrit un nombre à la française : 11 862 ou 27,6."""
     texte = f"{valeur:,.{decimales}f}"
     return texte.replace(",", "\u202f").replace(".", ",")
 
 
 def dollars(valeur: float, decimales: int = 0) -> str:
+    """Écrit un montant en dollars : 11 862 $."""
     return f"{nombre(valeur, decimales)}\u00a0$"
 
 
 def pourcentage(fraction: float, decimales: int = 1) -> str:
+    """Écrit une fraction en pourcentage : 0,276 devient 27,6 %."""
     return f"{nombre(100 * fraction, decimales)}\u00a0%"
 
 
 def texte_seuil(heures: float | None) -> str:
+    """Écrit un seuil en heures par mois et en part du mois."""
     if heures is None:
         return "jamais"
     if heures == 0:
@@ -463,7 +468,7 @@ def texte_seuil(heures: float | None) -> str:
     )
 
 
-# Paires comparées : (option au coût fixe, option de référence).
+# Paires comparées : (option au coût fixe, option de référence).
 COMPARAISONS = (
     ("Achat amorti sur 3 ans", "Location à la demande"),
     ("Achat amorti sur 3 ans", "Location spot"),
@@ -476,6 +481,7 @@ COMPARAISONS = (
 
 
 def par_nom(options: list[OptionGpu]) -> dict[str, OptionGpu]:
+    """Range les options dans un dictionnaire indexé par leur nom."""
     return {option.nom: option for option in options}
 
 
@@ -493,17 +499,17 @@ def seuils(
 def afficher_resume() -> None:
     """Affiche le résumé montré sur la page, dans la sortie du script."""
     heures = chiffre("heures_gpu")
-    print(f"Coût mensuel d’un serveur à 8 GPU H100 pour {nombre(heures)} h :")
+    print(f"Coût mensuel d’un serveur à 8 GPU H100 pour {nombre(heures)} h :")
     for option in options_gpu():
         cout = dollars(option.cout_mensuel(heures))
         print(f"  {option.nom:<28} {cout:>10}")
 
-    print("\nSeuil au-delà duquel l’option au coût fixe est moins chère :")
+    print("\nSeuil au-delà duquel l’option au coût fixe est moins chère :")
     for nom, reference, heures_seuil in seuils():
         contre = reference[0].lower() + reference[1:]
-        print(f"  {nom} contre {contre} : {texte_seuil(heures_seuil)}")
+        print(f"  {nom} contre {contre} : {texte_seuil(heures_seuil)}")
 
-    print("\nBudget mensuel du scénario de référence :")
+    print("\nBudget mensuel du scénario de référence :")
     for variante, postes in budget_scenario().items():
         print(f"  {variante:<28} {dollars(sum(postes.values())):>10}")
 

@@ -1,7 +1,7 @@
-"""Partie 3, question 2 : les tableaux et le graphique de la page.
+"""Partie 3, question 2 : les tableaux et le graphique de la page.
 
 Le script importe le modèle de `infrastructure_et_couts.py` et affiche les
-tableaux Markdown que la page inclut ; sa sortie est comparée par les tests
+tableaux Markdown que la page inclut ; sa sortie est comparée par les tests
 au fichier `.out` voisin. Avec `--graphique CHEMIN`, il trace aussi le coût
 mensuel de chaque option en SVG. Après un changement d’hypothèse, lancez-le
 avec `--publier` pour réécrire le `.out` et le graphique de la page.
@@ -48,10 +48,12 @@ def valeur_hypothese(hypothese: Hypothese) -> str:
 
 
 def ligne(cellules) -> str:
+    """Écrit une ligne de tableau Markdown."""
     return "| " + " | ".join(cellules) + " |"
 
 
 def tableau_hypotheses(hypotheses: dict[str, Hypothese]) -> list[str]:
+    """Met en tableau des hypothèses, avec leur date et leur source."""
     lignes = [
         ligne(["Hypothèse", "Valeur", "Date", "Source"]),
         ligne(["---", "---:", "---", "---"]),
@@ -76,6 +78,7 @@ def tableau_hypotheses(hypotheses: dict[str, Hypothese]) -> list[str]:
 
 
 def tableau_options() -> list[str]:
+    """Met en tableau le coût mensuel de chaque option selon l’utilisation."""
     entete = ["Option", "Fixe par mois", "Par heure de calcul"]
     entete += [f"À {pourcentage(u, 0)}" for u in UTILISATIONS]
     lignes = [ligne(entete), ligne(["---"] + ["---:"] * (len(entete) - 1))]
@@ -94,6 +97,7 @@ def tableau_options() -> list[str]:
 
 
 def tableau_seuils() -> list[str]:
+    """Met en tableau le seuil de rentabilité de chaque paire d’options."""
     lignes = [
         ligne(["Option au coût fixe", "Face à", "Moins chère au-delà de"]),
         ligne(["---", "---", "---:"]),
@@ -103,7 +107,7 @@ def tableau_seuils() -> list[str]:
     return lignes
 
 
-# Colonnes du tableau de sensibilité : (titre, option, référence).
+# Colonnes du tableau de sensibilité : (titre, option, référence).
 SENSIBILITE = (
     (
         "Achat 3 ans rentable face à la location à la demande",
@@ -124,6 +128,7 @@ SENSIBILITE = (
 
 
 def tableau_sensibilite() -> list[str]:
+    """Met en tableau les seuils selon les frais d’exploitation sur site."""
     entete = ["Frais d’exploitation sur site"]
     entete += [titre for titre, _option, _reference in SENSIBILITE]
     lignes = [ligne(entete), ligne(["---:"] * len(entete))]
@@ -139,6 +144,7 @@ def tableau_sensibilite() -> list[str]:
 
 
 def tableau_scenario() -> list[str]:
+    """Met en tableau le budget mensuel des trois variantes."""
     budget = budget_scenario()
     variantes = list(budget)
     postes = list(next(iter(budget.values())))
@@ -195,7 +201,7 @@ def tableaux_markdown() -> str:
     contenu = [
         "<!-- Fichier généré par "
         "snippets/partie-3/infrastructure_et_couts_publication.py"
-        " --publier : ne pas modifier à la main. -->",
+        " --publier : ne pas modifier à la main. -->",
         "",
     ]
     contenu += section("prix", tableau_hypotheses(PRIX))
@@ -218,7 +224,7 @@ def graphique_svg(chemin: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    # Sortie identique d’une exécution à l’autre : pas de date, des
+    # Sortie identique d’une exécution à l’autre : pas de date, des
     # identifiants fixes, le texte gardé en texte.
     plt.rcParams.update(
         {
@@ -281,7 +287,7 @@ def graphique_svg(chemin: Path) -> None:
     scenario = chiffre("heures_gpu") / HEURES_PAR_MOIS
     axes.axvline(100 * scenario, color="grey", linewidth=1)
     axes.annotate(
-        f"Scénario : {nombre(chiffre('heures_gpu'))} h/mois",
+        f"Scénario : {nombre(chiffre('heures_gpu'))} h/mois",
         xy=(100 * scenario, 1),
         xytext=(4, 0),
         textcoords="offset points",
@@ -292,7 +298,7 @@ def graphique_svg(chemin: Path) -> None:
     axes.set_ylim(0, None)
     axes.set_xlabel("Utilisation du serveur (% des 730 h d’un mois)")
     axes.set_ylabel("Coût mensuel (milliers de $)")
-    axes.set_title("Serveur à 8 GPU H100 : louer ou acheter ?")
+    axes.set_title("Serveur à 8 GPU H100 : louer ou acheter ?")
     axes.grid(alpha=0.3)
     figure.savefig(chemin, format="svg", metadata={"Date": None})
     plt.close(figure)
@@ -309,6 +315,7 @@ GRAPHIQUE = (
 
 
 def main() -> None:
+    """Affiche les tableaux ; trace ou publie le graphique sur demande."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
         "--graphique",

@@ -7,6 +7,7 @@ through the page as a reader would before it inspects the SVG.
 from __future__ import annotations
 
 import pytest
+from bs4 import BeautifulSoup
 
 pytestmark = pytest.mark.browser
 
@@ -132,7 +133,12 @@ def test_diagrams_render_after_instant_navigation(offline_site, site_pages):
         f"the home page has no link to /{target.path}; the navigation "
         "should list every page"
     )
+    # The URL changes first; the new content follows once fetched.
     page.wait_for_url(target_url)
+    title = BeautifulSoup(target.file.read_text("utf-8"), "html.parser").title
+    page.wait_for_function(
+        "(title) => document.title === title", arg=title.text
+    )
     page.wait_for_load_state("networkidle")
 
     assert page.evaluate("window.__sameDocument === true"), (

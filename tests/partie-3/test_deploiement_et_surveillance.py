@@ -80,6 +80,8 @@ def registry_copy(registry, tmp_path, monkeypatch):
     shutil.copy(workdir / "mlflow.db", tmp_path / "mlflow.db")
     uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
     monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+    # With a SQLite store, a new experiment keeps its artifacts in ./mlruns.
+    monkeypatch.chdir(tmp_path)
     return tmp_path, uri, MlflowClient(tracking_uri=uri, registry_uri=uri)
 
 

@@ -260,6 +260,8 @@ def test_rerun_rewrites_same_partition(script_run):
 def test_quality_gate_blocks_damaged_batch(tmp_path, monkeypatch):
     uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
     monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+    # With a SQLite store, a new experiment keeps its artifacts in ./mlruns.
+    monkeypatch.chdir(tmp_path)
     raw = pd.DataFrame(
         {
             "transaction_id": ["T-1", "T-2", "T-3", "T-4"],
