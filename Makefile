@@ -47,4 +47,4 @@ bench: $(BIN)/mkdocs
 
 ## clean: remove build output and run leftovers
 clean:
-	rm -rf site .pytest_cache mlruns mlartifacts mlflow.db donnees
+	rm -rf site .pytest_cache mlruns mlartifacts mlflow.db modele predictions.json donnees lac

@@ -258,3 +258,13 @@ def test_build_fails_on_malformed_page(tmp_path):
     output = completed.stdout + completed.stderr
     assert completed.returncode != 0, "a malformed page must fail the build"
     assert "q08.md" in output and "rebutted options are" in output, output
+
+
+def test_nav_labels_use_short_titles():
+    nav = (REPO_ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    for question in QUESTIONS:
+        label = f'"Q{question.number} – {question.short_title}"'
+        assert f"{label}: partie-1/{question.slug}.md" in nav, (
+            f"mkdocs.yml must list {question.slug} as {label}, the "
+            f"titre_court of {question.path}"
+        )

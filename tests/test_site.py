@@ -155,14 +155,21 @@ def test_no_placeholder_text():
 
 
 def test_abbreviations_listed_in_glossary():
-    abbreviations = re.findall(
-        r"^\*\[([^\]]+)\]:", ABBREVIATIONS.read_text(encoding="utf-8"), re.M
+    definitions = re.findall(
+        r"^\*\[([^\]]+)\]:\s*(.+)$",
+        ABBREVIATIONS.read_text(encoding="utf-8"),
+        re.M,
     )
     glossary = (DOCS_DIR / "glossaire.md").read_text(encoding="utf-8")
-    listed = re.findall(r"^- (\S+)$", glossary, re.M)
-    assert listed == abbreviations, (
+    listed = re.findall(
+        r"^- \*\*([^*]+)\*\*[ \u00a0]:[ \u00a0](.+)$", glossary, re.M
+    )
+    normalize = lambda text: re.sub(r"[ \u00a0\u202f]+", " ", text)  # noqa: E731
+    assert [(a, normalize(d)) for a, d in listed] == [
+        (a, normalize(d)) for a, d in definitions
+    ], (
         "docs/glossaire.md must list every abbreviation of "
-        "includes/abbreviations.md, in the same order"
+        "includes/abbreviations.md with its expansion, in the same order"
     )
 
 

@@ -20,6 +20,18 @@ from snippet_runner import (
 
 SNIPPETS = sorted(SNIPPETS_DIR.rglob("*.py"))
 LEFTOVERS = ("mlruns", "mlartifacts", "mlflow.db")
+# Everything a snippet may write in the folder it runs from. A student runs
+# snippets from the repository root, so `make clean` removes these names and
+# .gitignore ignores them.
+STUDENT_LEFTOVERS = {
+    "mlflow.db",
+    "mlruns",
+    "mlartifacts",
+    "modele",
+    "predictions.json",
+    "donnees",
+    "lac",
+}
 
 
 @pytest.mark.parametrize(
@@ -52,6 +64,14 @@ def test_snippet_runs_cleanly(path, snippet):
             "only if the new output is right for the pinned MLflow."
         )
 
+    written = {entry.name for entry in result.workdir.iterdir()}
+    unexpected = sorted(written - STUDENT_LEFTOVERS)
+    assert not unexpected, (
+        f"{path.relative_to(REPO_ROOT)} writes {unexpected} "
+        "in its working folder; add the names to STUDENT_LEFTOVERS, "
+        "`make clean` and .gitignore, or write in a temporary folder"
+    )
+
     leftovers_after = {
         name for name in LEFTOVERS if (REPO_ROOT / name).exists()
     }
@@ -60,3 +80,16 @@ def test_snippet_runs_cleanly(path, snippet):
         f"{sorted(leftovers_after - leftovers_before)} into the repository; "
         "snippets must write only in their working folder"
     )
+
+
+def test_student_leftovers_are_cleaned_and_ignored():
+    makefile = (REPO_ROOT / "Makefile").read_text(encoding="utf-8")
+    clean = next(
+        line for line in makefile.splitlines() if line.startswith("\trm -rf")
+    ).split()
+    ignored = (REPO_ROOT / ".gitignore").read_text(encoding="utf-8").split()
+    for name in sorted(STUDENT_LEFTOVERS):
+        assert name in clean, f"`make clean` must remove {name}"
+        assert any(name in pattern for pattern in ignored), (
+            f".gitignore must ignore {name}"
+        )

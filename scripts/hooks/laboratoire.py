@@ -53,7 +53,12 @@ def _entry(path: Path, root: Path, pages: list[str]) -> str:
             "French docstring that says what it demonstrates"
         )
     title, _, rest = docstring.partition("\n")
-    summary = rest.strip().split("\n\n")[0].replace("\n", " ")
+    # The whole docstring body, so its lists survive; indented command lines
+    # become list items, since a bare code block would escape the tests.
+    summary = "\n".join(
+        f"- `{line.strip()}`" if line.startswith("    ") else line
+        for line in rest.strip().split("\n")
+    )
     links = ", ".join(
         f"[{page.removesuffix('.md').removesuffix('/index')}]({page})"
         for page in pages
@@ -76,6 +81,8 @@ def _entry(path: Path, root: Path, pages: list[str]) -> str:
             f"::: {path.stem}.{name}",
             "    options:",
             "      heading_level: 4",
+            "      show_root_heading: true",
+            "      show_root_full_path: false",
             "",
         ]
     return "\n".join(lines)
