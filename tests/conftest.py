@@ -112,3 +112,31 @@ def snippet_store(tmp_path_factory, relative_path: str):
             "mlflow.set_tracking_uri; reset it in that test's teardown"
         )
         yield result, MlflowClient(tracking_uri=uri, registry_uri=uri)
+
+
+@pytest.fixture(autouse=True)
+def isolated_mlflow_state():
+    """Give each test MLflow's global state as it found it.
+
+    `mlflow.set_experiment` and `mlflow.set_tracking_uri` keep module-level
+    state and also export `MLFLOW_EXPERIMENT_ID` and `MLFLOW_TRACKING_URI`,
+    so without this reset a test would log into an experiment id taken
+    from another test's store.
+    """
+    saved = {
+        key: value
+        for key, value in os.environ.items()
+        if key.startswith("MLFLOW_")
+    }
+    yield
+    fluent = sys.modules.get("mlflow.tracking.fluent")
+    if fluent is not None:
+        mlflow = sys.modules["mlflow"]
+        while mlflow.active_run() is not None:
+            mlflow.end_run()
+        fluent._active_experiment_id = None
+        mlflow.set_tracking_uri(None)
+    for key in [key for key in os.environ if key.startswith("MLFLOW_")]:
+        if key not in saved:
+            del os.environ[key]
+    os.environ.update(saved)
