@@ -107,14 +107,14 @@ def find_problems(
                 # Only punctuation that ends a word: skip "16:9" or "!=".
                 if after not in ("", " ", NBSP, NARROW_NBSP, "*", "»", ")"):
                     continue
-                wanted = NBSP if char == ":" else NARROW_NBSP
+                expected_space = NBSP if char == ":" else NARROW_NBSP
                 if before == " ":
                     report(
                         number,
                         index - 1,
                         index,
                         f"ordinary space before '{char}'",
-                        wanted,
+                        expected_space,
                     )
                 elif before and (before.isalnum() or before in "*)»’_."):
                     report(
@@ -122,7 +122,7 @@ def find_problems(
                         index,
                         index,
                         f"no space before '{char}'",
-                        wanted,
+                        expected_space,
                     )
             elif char == "«":
                 if after == " ":

@@ -1,6 +1,6 @@
 """The Partie 01 question pages keep their contract.
 
-Each page quotes its question exactly as the exam states it, holds one
+Each page quotes its question exactly as the exam states it, contains one
 answer and rebuts the three other options, and every place of the built
 site that shows an answer letter agrees with the page's front matter.
 """
@@ -257,7 +257,8 @@ def test_build_fails_on_malformed_page(tmp_path):
     )
     output = completed.stdout + completed.stderr
     assert completed.returncode != 0, "a malformed page must fail the build"
-    assert "q08.md" in output and "rebutted options are" in output, output
+    assert "q08.md" in output, output
+    assert "rebutted options are" in output, output
 
 
 def test_nav_labels_use_short_titles():

@@ -1,9 +1,10 @@
 """MkDocs hook: generate the code catalogue of `docs/laboratoire.md`.
 
 The marker `<!-- laboratoire:catalogue -->` (alone on a line) becomes one
-section per snippet of `snippets/`: the pages that show it, the first
-paragraph of its docstring, the command that runs it, and, when it defines
-functions or classes, their documentation through mkdocstrings (`::: name`).
+section per snippet of `snippets/`. A section lists the pages that show the
+snippet, its whole module docstring and the command that runs it. When the
+snippet defines public functions or classes, mkdocstrings documents them
+(`::: name`).
 
 A snippet without a module docstring stops the build: the catalogue would
 have nothing to say about it.

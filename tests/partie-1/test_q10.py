@@ -10,7 +10,7 @@ calls.
 from __future__ import annotations
 
 import pytest
-from conftest import free_port
+from conftest import free_port, snippet_store
 from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 from mlflow_server import rest_get, rest_post, start_server, stop_server
@@ -23,18 +23,20 @@ EXPECTED_ORDER = ["foret-10-10", "foret-50-5", "foret-10-5", "foret-10-2"]
 
 
 @pytest.fixture(scope="module")
-def q10_run(tmp_path_factory) -> SnippetRun:
+def store(tmp_path_factory):
     """Run the snippet once for the module, in its own folder and store."""
-    result = run_snippet(REPO_ROOT / SNIPPET, tmp_path_factory.mktemp("q10"))
-    assert result.returncode == 0, result.describe()
-    return result
+    with snippet_store(tmp_path_factory, SNIPPET) as (result, client):
+        yield result, client
 
 
 @pytest.fixture(scope="module")
-def client(q10_run) -> MlflowClient:
-    return MlflowClient(
-        tracking_uri=f"sqlite:///{q10_run.workdir / 'mlflow.db'}"
-    )
+def q10_run(store) -> SnippetRun:
+    return store[0]
+
+
+@pytest.fixture(scope="module")
+def client(store) -> MlflowClient:
+    return store[1]
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,10 @@ that tags on a registered model and a model version are searchable too.
 from __future__ import annotations
 
 import pytest
+from conftest import snippet_store
 from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
-from snippet_runner import REPO_ROOT, SnippetRun, run_snippet
+from snippet_runner import SnippetRun
 
 SNIPPET = "snippets/partie-1/q14.py"
 EXPERIMENT = "q14-etiquettes"
@@ -43,18 +44,20 @@ ACCEPTED_FILTERS = {
 
 
 @pytest.fixture(scope="module")
-def q14_run(tmp_path_factory) -> SnippetRun:
+def store(tmp_path_factory):
     """Run the snippet once for the module, in its own folder and store."""
-    result = run_snippet(REPO_ROOT / SNIPPET, tmp_path_factory.mktemp("q14"))
-    assert result.returncode == 0, result.describe()
-    return result
+    with snippet_store(tmp_path_factory, SNIPPET) as (result, client):
+        yield result, client
 
 
 @pytest.fixture(scope="module")
-def client(q14_run) -> MlflowClient:
-    return MlflowClient(
-        tracking_uri=f"sqlite:///{q14_run.workdir / 'mlflow.db'}"
-    )
+def q14_run(store) -> SnippetRun:
+    return store[0]
+
+
+@pytest.fixture(scope="module")
+def client(store) -> MlflowClient:
+    return store[1]
 
 
 @pytest.fixture(scope="module")

@@ -169,7 +169,7 @@ def test_migration_creates_mlflow_schema(postgres, migration):
     assert len(versions) == 1, (
         f"mlflow db upgrade should stamp one schema version, got {versions}"
     )
-    # The question 16 page says SQLite and PostgreSQL share this version.
+    # The question 16 page states that both stores share this version.
     sqlite_version = (
         SQLITE_OUTPUT.read_text(encoding="utf-8")
         .split("Version du schéma\u00a0: ", 1)[1]
